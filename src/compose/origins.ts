@@ -1,0 +1,125 @@
+/**
+ * Where each value of a loaded compose document came from. Values stay plain JS (what ajv,
+ * merge and normalize want); origins live beside them, keyed by (container object, key), so
+ * they survive in-place interpolation and are carried over explicitly by merge.
+ */
+
+/** A variable substituted into a value, and who supplied it. */
+export interface VariableUse {
+  name: string;
+  /** `shell`: the process environment; `env-file`: a `.env`/`--env-file` (see `file`); `default`: the template's own default; `unset`: empty. */
+  source: 'shell' | 'env-file' | 'default' | 'unset';
+  file?: string;
+}
+
+/** Where one value was written. Lines and columns are 1-based. */
+export interface Origin {
+  file: string;
+  line: number;
+  column: number;
+  /** Position of the mapping key, for mapping entries. */
+  keyLine?: number;
+  keyColumn?: number;
+  /** A `!reset` or `!override` YAML tag on the value. */
+  tag?: 'reset' | 'override';
+  /** Variables interpolated into this value. */
+  variables?: VariableUse[];
+  /** How the value reached its service: `extends: base (compose.yaml)`, `include: ./db/compose.yaml`. */
+  via?: string;
+  /** The value this one replaced when files were merged. */
+  previous?: Origin;
+}
+
+type Key = string | number;
+
+/** Origins of the values held by container objects (mappings and sequences). */
+export class Origins {
+  private readonly byContainer = new WeakMap<object, Map<Key, Origin>>();
+  private readonly documents = new WeakMap<object, string>();
+
+  /** Marks `root` as the top of a document read from `file` (the fallback origin of everything in it). */
+  setDocument(root: object, file: string): void {
+    this.documents.set(root, file);
+  }
+
+  documentFile(root: object): string | undefined {
+    return this.documents.get(root);
+  }
+
+  get(container: object, key: Key): Origin | undefined {
+    return this.byContainer.get(container)?.get(key);
+  }
+
+  set(container: object, key: Key, origin: Origin): void {
+    let entries = this.byContainer.get(container);
+    if (!entries) {
+      entries = new Map();
+      this.byContainer.set(container, entries);
+    }
+    entries.set(key, origin);
+  }
+
+  delete(container: object, key: Key): void {
+    this.byContainer.get(container)?.delete(key);
+  }
+
+  /** Copies the origin of `src[srcKey]` to `dst[dstKey]`; `replaced` becomes its `previous`. */
+  copy(dst: object, dstKey: Key, src: object, srcKey: Key, replaced?: Origin): void {
+    const origin = this.get(src, srcKey);
+    if (!origin) return;
+    this.set(dst, dstKey, replaced && replaced !== origin ? { ...origin, previous: replaced } : origin);
+  }
+
+  /** Adds `via` to the origins of every value under `value` that has none yet (extends, include). */
+  markVia(value: unknown, via: string): void {
+    if (value === null || typeof value !== 'object') return;
+    const entries = this.byContainer.get(value);
+    if (entries) for (const [k, o] of entries) if (!o.via) entries.set(k, { ...o, via });
+    for (const child of Object.values(value)) this.markVia(child, via);
+  }
+
+  /**
+   * The origin of the value at `path` under `root`, or of its nearest ancestor that has one
+   * (then `exact` is false): errors about missing keys point at the mapping that lacks them.
+   */
+  find(root: unknown, path: readonly Key[]): { origin: Origin; exact: boolean } | undefined {
+    let best: Origin | undefined;
+    let node: unknown = root;
+    let depth = 0;
+    for (const key of path) {
+      if (node === null || typeof node !== 'object') break;
+      const origin = this.get(node, key);
+      if (origin) best = origin;
+      node = (node as Record<Key, unknown>)[key];
+      depth++;
+    }
+    if (!best) {
+      const file = root !== null && typeof root === 'object' ? this.documents.get(root) : undefined;
+      return file ? { origin: { file, line: 1, column: 1 }, exact: false } : undefined;
+    }
+    return { origin: best, exact: depth === path.length && best === this.lastOrigin(root, path) };
+  }
+
+  private lastOrigin(root: unknown, path: readonly Key[]): Origin | undefined {
+    let node: unknown = root;
+    for (let i = 0; i < path.length - 1; i++) {
+      if (node === null || typeof node !== 'object') return undefined;
+      node = (node as Record<Key, unknown>)[path[i] as Key];
+    }
+    const last = path[path.length - 1];
+    return node !== null && typeof node === 'object' && last !== undefined ? this.get(node, last) : undefined;
+  }
+}
+
+/** `/a/b~1c` ⇄ `['a', 'b/c']` (RFC 6901). */
+export function pointerToPath(pointer: string): string[] {
+  if (pointer === '' || pointer === '/') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+export function pathToPointer(path: readonly Key[]): string {
+  return path.map((k) => `/${String(k).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}
