@@ -111,6 +111,24 @@ export class Origins {
   }
 }
 
+/** A deep copy of a plain value whose containers carry the same origins as the original's. */
+export function cloneWithOrigins<T>(value: T, origins: Origins): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const out = value.map((v) => cloneWithOrigins(v, origins));
+    value.forEach((_, i) => origins.copy(out, i, value, i));
+    return out as T;
+  }
+  const out: Record<string, unknown> = Object.create(null);
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = cloneWithOrigins(v, origins);
+    origins.copy(out, k, value, k);
+  }
+  const file = origins.documentFile(value);
+  if (file) origins.setDocument(out, file);
+  return out as T;
+}
+
 /** `/a/b~1c` ⇄ `['a', 'b/c']` (RFC 6901). */
 export function pointerToPath(pointer: string): string[] {
   if (pointer === '' || pointer === '/') return [];

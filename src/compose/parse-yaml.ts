@@ -127,7 +127,13 @@ export function parseComposeYaml(text: string, file: string, origins: Origins): 
 }
 
 function checkText(text: string, file: string): ComposeIssue | undefined {
-  const issue = (message: string, hint: string): ComposeIssue => ({ severity: 'error', file, pointer: '', message, hint });
+  const issue = (message: string, hint: string): ComposeIssue => ({
+    severity: 'error',
+    file,
+    pointer: '',
+    message,
+    hint,
+  });
   if (text.length > MAX_FILE_BYTES) {
     return issue(
       `file is ${(text.length / 1024 / 1024).toFixed(1)} MiB, over the ${MAX_FILE_BYTES / 1024 / 1024} MiB limit`,
@@ -171,7 +177,8 @@ function expandedSize(node: Node | null, ctx: WalkContext, memo: Map<Node, numbe
   } else if (isSeq(node)) {
     for (const item of node.items) size += expandedSize(item as Node | null, ctx, memo);
   } else if (isMap(node)) {
-    for (const pair of node.items as Pair<Node | null, Node | null>[]) size += 1 + expandedSize(pair.value, ctx, memo);
+    for (const pair of node.items as Pair<Node | null, Node | null>[])
+      size += 1 + expandedSize(pair.value, ctx, memo);
   }
   memo.set(node, size);
   return size;
@@ -224,7 +231,12 @@ function mapToValue(node: YAMLMap<unknown, unknown>, ctx: WalkContext): Record<s
     const keyLine = keyNode ? ctx.lc.linePos(keyNode.range?.[0] ?? 0).line : 0;
     const firstLine = seen.get(key);
     if (firstLine !== undefined) {
-      addIssue(ctx, keyNode ?? node, `mapping key "${key}" already defined at line ${firstLine}`, 'remove one of the two');
+      addIssue(
+        ctx,
+        keyNode ?? node,
+        `mapping key "${key}" already defined at line ${firstLine}`,
+        'remove one of the two',
+      );
       continue;
     }
     seen.set(key, keyLine);
@@ -237,7 +249,12 @@ function mapToValue(node: YAMLMap<unknown, unknown>, ctx: WalkContext): Record<s
     for (const s of sources) {
       const value = toValue(s, ctx);
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        addIssue(ctx, s, 'a `<<` merge key takes a mapping or a list of mappings', 'point it at an anchored mapping');
+        addIssue(
+          ctx,
+          s,
+          'a `<<` merge key takes a mapping or a list of mappings',
+          'point it at an anchored mapping',
+        );
         continue;
       }
       for (const [k, v] of Object.entries(value)) {
@@ -266,7 +283,13 @@ function originOf(node: Node, keyNode: Node | undefined, ctx: WalkContext): Orig
 
 function addIssue(ctx: WalkContext, node: Node, message: string, hint: string): void {
   const at = ctx.lc.linePos(node.range?.[0] ?? 0);
-  ctx.issues.push({ severity: 'error', position: { file: ctx.file, line: at.line, column: at.col }, pointer: '', message, hint });
+  ctx.issues.push({
+    severity: 'error',
+    position: { file: ctx.file, line: at.line, column: at.col },
+    pointer: '',
+    message,
+    hint,
+  });
 }
 
 function firstLine(s: string): string {

@@ -29,6 +29,11 @@ export interface DevErrorOptions {
   cause?: unknown;
 }
 
+export interface ComposeFileErrorOptions extends DevErrorOptions {
+  /** Warnings found before the load failed, still worth showing. */
+  warnings?: ComposeIssue[];
+}
+
 /** Base error: a literal machine-readable code, a message for humans, and a hint. */
 export class DevError extends Error {
   readonly code: string;
@@ -45,8 +50,9 @@ export class DevError extends Error {
 /** One or more problems in compose files (syntax, schema, references, variables). */
 export class ComposeFileError extends DevError {
   readonly issues: ComposeIssue[];
+  readonly warnings: ComposeIssue[];
 
-  constructor(issues: ComposeIssue[], options: DevErrorOptions = {}) {
+  constructor(issues: ComposeIssue[], options: ComposeFileErrorOptions = {}) {
     const first = issues[0];
     const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
     super('COMPOSE_INVALID', `${first ? formatIssue(first) : 'invalid compose file'}${more}`, {
@@ -55,6 +61,7 @@ export class ComposeFileError extends DevError {
     });
     this.name = 'ComposeFileError';
     this.issues = issues;
+    this.warnings = options.warnings ?? [];
   }
 }
 

@@ -1,0 +1,54 @@
+/** Prints errors and warnings: one line each, `file:line:col: error: what — what to do`; never a stack trace (unless DEV_DEBUG). */
+import { relative } from 'node:path';
+import { ComposeFileError, type ComposeIssue, DevError } from '../model/errors.js';
+import { ExitCode } from './exit-codes.js';
+import type { CliIO, Style } from './io.js';
+
+/** One issue as a line, with the file shown relative to `cwd`. */
+export function formatIssueLine(issue: ComposeIssue, cwd: string, style: Style): string {
+  const file = issue.position?.file ?? issue.file;
+  const shown = file && file.startsWith('/') ? relative(cwd, file) || file : file;
+  const where = issue.position
+    ? `${shown}:${issue.position.line}:${issue.position.column}: `
+    : shown
+      ? `${shown}: `
+      : '';
+  const label = issue.severity === 'error' ? style.red('error') : style.yellow('warning');
+  const hint = issue.hint ? style.dim(` — ${issue.hint}`) : '';
+  return `${where}${label}: ${issue.message}${hint}`;
+}
+
+/** Writes warnings to stderr. */
+export function renderWarnings(warnings: ComposeIssue[], io: CliIO, style: Style): void {
+  for (const w of warnings) io.stderr.write(`${formatIssueLine(w, io.cwd, style)}\n`);
+}
+
+/** Writes an error to stderr and returns the exit code it calls for. */
+export function renderError(error: unknown, io: CliIO, style: Style): number {
+  if (error instanceof ComposeFileError) {
+    renderWarnings(error.warnings, io, style);
+    for (const issue of error.issues) io.stderr.write(`${formatIssueLine(issue, io.cwd, style)}\n`);
+    if (error.issues.length > 1) io.stderr.write(`${error.issues.length} problems found\n`);
+    return ExitCode.invalidProject;
+  }
+  if (error instanceof DevError) {
+    const hint = error.hint ? style.dim(` — ${error.hint}`) : '';
+    io.stderr.write(`${style.red('error')}: ${error.message}${hint}\n`);
+    debugStack(error, io);
+    return error.code.startsWith('COMPOSE_') ||
+      error.code.startsWith('ENV_FILE') ||
+      error.code.startsWith('PROJECT_NAME')
+      ? ExitCode.invalidProject
+      : ExitCode.failure;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(
+    `${style.red('error')}: ${message}${style.dim(' — this is a bug in dev; rerun with DEV_DEBUG=1 and report it')}\n`,
+  );
+  debugStack(error, io);
+  return ExitCode.internal;
+}
+
+function debugStack(error: unknown, io: CliIO): void {
+  if (io.env.DEV_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+}

@@ -1,0 +1,148 @@
+/**
+ * `include`: other compose projects loaded on their own (own project directory, own `.env`
+ * under the including project's environment) and copied into this one; a resource defined
+ * on both sides differently is an error, as the spec asks.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { parseDotenv } from './dotenv.js';
+import type { DocumentLoader, Obj } from './document-loader.js';
+import { isObj } from './document-loader.js';
+import { ProjectEnvironment } from './environment.js';
+import { applyExtends } from './extends.js';
+import { mergeComposeDocuments } from './merge.js';
+import { pathToPointer } from './origins.js';
+import { rebaseResourcePaths, rebaseServicePaths } from './rebase-paths.js';
+
+const SECTIONS = ['services', 'networks', 'volumes', 'secrets', 'configs', 'models'] as const;
+
+interface IncludeEntry {
+  paths: string[];
+  projectDirectory: string;
+  envFiles: string[];
+  /** Explicit env files must exist; the default `.env` need not. */
+  envFilesRequired: boolean;
+}
+
+/** Replaces `doc.include` by the resources of the included projects, in place. `stack` holds the files being included. */
+export function applyInclude(doc: Obj, file: string, loader: DocumentLoader, stack: string[] = [file]): void {
+  const list = doc.include;
+  delete doc.include;
+  if (!Array.isArray(list)) return;
+  const { origins, issues } = loader.options;
+  list.forEach((raw, index) => {
+    const origin = origins.get(list, index);
+    const issueAt = (message: string, hint?: string): void => {
+      issues.push({
+        severity: 'error',
+        pointer: pathToPointer(['include', index]),
+        ...(origin
+          ? { position: { file: origin.file, line: origin.line, column: origin.column } }
+          : { file }),
+        message,
+        ...(hint ? { hint } : {}),
+      });
+    };
+    const entry = readEntry(raw, dirname(file));
+    if (!entry) return issueAt('an include entry needs a `path`', 'write `- path: ./other/compose.yaml`');
+    const cycle = entry.paths.find((p) => stack.includes(p));
+    if (cycle) {
+      const names = [...stack.slice(stack.indexOf(cycle)), cycle].map(
+        (p) => relative(dirname(stack[0] ?? p), p) || p,
+      );
+      return issueAt(`include cycle: ${names.join(' -> ')}`, 'remove one of the includes in the cycle');
+    }
+    const env = includedEnvironment(entry, loader, issueAt);
+    if (!env) return;
+    const sub = loader.withEnvironment(env);
+    let included: Obj | undefined;
+    for (const path of entry.paths) {
+      const loaded = sub.load(path);
+      if (!loaded) return;
+      applyExtends(loaded, path, sub);
+      included = included ? mergeComposeDocuments(included, loaded, origins) : loaded;
+    }
+    if (!included) return;
+    applyInclude(included, entry.paths[0] as string, sub, [...stack, ...entry.paths]);
+    for (const service of Object.values(isObj(included.services) ? included.services : {})) {
+      if (isObj(service)) rebaseServicePaths(service, entry.projectDirectory);
+    }
+    rebaseResourcePaths(included, entry.projectDirectory);
+    origins.markVia(included, `include ${relative(dirname(file), entry.paths[0] as string)}`);
+    copyResources(doc, included, loader, issueAt);
+  });
+}
+
+function readEntry(raw: unknown, dir: string): IncludeEntry | undefined {
+  const toList = (v: unknown): string[] =>
+    typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  const spec = typeof raw === 'string' ? { path: raw } : isObj(raw) ? raw : undefined;
+  const paths = toList(spec?.path).map((p) => resolve(dir, p));
+  const first = paths[0];
+  if (!spec || !first) return undefined;
+  const projectDirectory =
+    typeof spec.project_directory === 'string' ? resolve(dir, spec.project_directory) : dirname(first);
+  const explicit = toList(spec.env_file).map((p) => resolve(dir, p));
+  return {
+    paths,
+    projectDirectory,
+    envFiles: explicit.length > 0 ? explicit : [resolve(projectDirectory, '.env')],
+    envFilesRequired: explicit.length > 0,
+  };
+}
+
+/** The included project's `.env` values, under the including project's variables. */
+function includedEnvironment(
+  entry: IncludeEntry,
+  loader: DocumentLoader,
+  issueAt: (message: string, hint?: string) => void,
+): ProjectEnvironment | undefined {
+  const parent = loader.options.env;
+  const files: { file: string; values: Record<string, string> }[] = [];
+  for (const file of entry.envFiles) {
+    if (!entry.envFilesRequired && !existsSync(file)) continue;
+    try {
+      const text = loader.options.readText(file);
+      const known = Object.assign({}, ...files.map((f) => f.values)) as Record<string, string>;
+      files.push({ file, values: parseDotenv(text, { file, lookup: (n) => parent.value(n) ?? known[n] }) });
+    } catch (e) {
+      issueAt(e instanceof Error ? e.message : String(e));
+      return undefined;
+    }
+  }
+  return parent.under(files);
+}
+
+function copyResources(
+  doc: Obj,
+  included: Obj,
+  loader: DocumentLoader,
+  issueAt: (message: string, hint?: string) => void,
+): void {
+  const { origins } = loader.options;
+  for (const section of SECTIONS) {
+    const from = included[section];
+    if (!isObj(from)) continue;
+    let to = doc[section];
+    if (!isObj(to)) {
+      to = Object.create(null) as Obj;
+      doc[section] = to;
+    }
+    const target = to as Obj;
+    for (const [name, value] of Object.entries(from)) {
+      if (name in target && !sameValue(target[name], value)) {
+        issueAt(
+          `${section}.${name} is defined here and in the included project, differently`,
+          `rename one of them, or define ${section}.${name} only once`,
+        );
+        continue;
+      }
+      target[name] = value;
+      origins.copy(target, name, from, name);
+    }
+  }
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
