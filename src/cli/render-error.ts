@@ -7,7 +7,7 @@ import type { CliIO, Style } from './io.js';
 /** One issue as a line, with the file shown relative to `cwd`. */
 export function formatIssueLine(issue: ComposeIssue, cwd: string, style: Style): string {
   const file = issue.position?.file ?? issue.file;
-  const shown = file && file.startsWith('/') ? relative(cwd, file) || file : file;
+  const shown = file?.startsWith('/') ? relative(cwd, file) || file : file;
   const where = issue.position
     ? `${shown}:${issue.position.line}:${issue.position.column}: `
     : shown

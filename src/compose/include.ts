@@ -5,10 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { parseDotenv } from './dotenv.js';
 import type { DocumentLoader, Obj } from './document-loader.js';
 import { isObj } from './document-loader.js';
-import { ProjectEnvironment } from './environment.js';
+import { parseDotenv } from './dotenv.js';
+import type { ProjectEnvironment } from './environment.js';
 import { applyExtends } from './extends.js';
 import { mergeComposeDocuments } from './merge.js';
 import { pathToPointer } from './origins.js';
@@ -30,7 +30,7 @@ export function applyInclude(doc: Obj, file: string, loader: DocumentLoader, sta
   delete doc.include;
   if (!Array.isArray(list)) return;
   const { origins, issues } = loader.options;
-  list.forEach((raw, index) => {
+  for (const [index, raw] of list.entries()) {
     const origin = origins.get(list, index);
     const issueAt = (message: string, hint?: string): void => {
       issues.push({
@@ -43,26 +43,39 @@ export function applyInclude(doc: Obj, file: string, loader: DocumentLoader, sta
         ...(hint ? { hint } : {}),
       });
     };
+    const remote = remotePath(raw);
+    if (remote) {
+      issueAt(`remote include ${remote} is not supported`, 'clone or download it, then include the local path');
+      continue;
+    }
     const entry = readEntry(raw, dirname(file));
-    if (!entry) return issueAt('an include entry needs a `path`', 'write `- path: ./other/compose.yaml`');
+    if (!entry) {
+      issueAt('an include entry needs a `path`', 'write `- path: ./other/compose.yaml`');
+      continue;
+    }
     const cycle = entry.paths.find((p) => stack.includes(p));
     if (cycle) {
       const names = [...stack.slice(stack.indexOf(cycle)), cycle].map(
         (p) => relative(dirname(stack[0] ?? p), p) || p,
       );
-      return issueAt(`include cycle: ${names.join(' -> ')}`, 'remove one of the includes in the cycle');
+      issueAt(`include cycle: ${names.join(' -> ')}`, 'remove one of the includes in the cycle');
+      continue;
     }
     const env = includedEnvironment(entry, loader, issueAt);
-    if (!env) return;
+    if (!env) continue;
     const sub = loader.withEnvironment(env);
     let included: Obj | undefined;
+    let failed = false;
     for (const path of entry.paths) {
       const loaded = sub.load(path);
-      if (!loaded) return;
+      if (!loaded) {
+        failed = true;
+        break;
+      }
       applyExtends(loaded, path, sub);
       included = included ? mergeComposeDocuments(included, loaded, origins) : loaded;
     }
-    if (!included) return;
+    if (!included || failed) continue;
     applyInclude(included, entry.paths[0] as string, sub, [...stack, ...entry.paths]);
     for (const service of Object.values(isObj(included.services) ? included.services : {})) {
       if (isObj(service)) rebaseServicePaths(service, entry.projectDirectory);
@@ -70,7 +83,13 @@ export function applyInclude(doc: Obj, file: string, loader: DocumentLoader, sta
     rebaseResourcePaths(included, entry.projectDirectory);
     origins.markVia(included, `include ${relative(dirname(file), entry.paths[0] as string)}`);
     copyResources(doc, included, loader, issueAt);
-  });
+  }
+}
+
+/** A git or OCI reference, which compose can fetch and dev (offline by design) does not. */
+function remotePath(raw: unknown): string | undefined {
+  const paths = typeof raw === 'string' ? [raw] : isObj(raw) ? [raw.path].flat() : [];
+  return paths.find((p): p is string => typeof p === 'string' && /^(oci:\/\/|git@|git:\/\/|https?:\/\/|ssh:\/\/)/.test(p));
 }
 
 function readEntry(raw: unknown, dir: string): IncludeEntry | undefined {

@@ -9,7 +9,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { ComposeFileError, type ComposeIssue } from '../model/errors.js';
 import type { Project } from '../model/project.js';
 import { checkConsistency } from './consistency.js';
-import { DocumentLoader, type Obj } from './document-loader.js';
+import { DocumentLoader, isObj, type Obj } from './document-loader.js';
 import type { ProjectEnvironment } from './environment.js';
 import { applyExtends } from './extends.js';
 import { findComposeFiles, STDIN } from './find-files.js';
@@ -151,7 +151,8 @@ export function loadProject(options: LoadProjectOptions = {}): LoadedProject {
   issues.push(...schemaIssues(validateComposeSchema(raw), raw, origins));
   throwIfErrors(issues, warnings);
 
-  applyServiceEnvFiles(raw, workingDir, loader);
+  const profiles = options.profiles ?? splitList(environment.value('COMPOSE_PROFILES'));
+  applyServiceEnvFiles(raw, workingDir, loader, neededServices(raw, profiles, options.services ?? []));
   throwIfErrors(issues, warnings);
 
   const normalized = placeIssues(raw, origins, warnings, () =>
@@ -163,7 +164,6 @@ export function loadProject(options: LoadProjectOptions = {}): LoadedProject {
       lookup: (name) => environment.value(name),
     }),
   );
-  const profiles = options.profiles ?? splitList(environment.value('COMPOSE_PROFILES'));
   const { project, disabled } = applyProfiles(
     normalized,
     profiles,
@@ -236,6 +236,29 @@ function placeIssues<T>(raw: Obj, origins: Origins, warnings: ComposeIssue[], fn
     });
     throw new ComposeFileError(placed, { warnings: uniqueByMessage([...warnings, ...e.warnings]) });
   }
+}
+
+/** Services a command needs: the targeted ones and their dependencies, else all that the profiles enable. */
+function neededServices(raw: Obj, profiles: string[], targets: string[]): (name: string) => boolean {
+  const services = isObj(raw.services) ? raw.services : {};
+  const listOf = (v: unknown): string[] =>
+    Array.isArray(v) ? v.map(String) : isObj(v) ? Object.keys(v) : [];
+  if (targets.length === 0) {
+    const active = new Set(profiles);
+    return (name) => {
+      const own = listOf(isObj(services[name]) ? services[name].profiles : undefined);
+      return own.length === 0 || active.has('*') || own.some((p) => active.has(p));
+    };
+  }
+  const needed = new Set<string>();
+  const add = (name: string) => {
+    if (needed.has(name)) return;
+    needed.add(name);
+    const s = services[name];
+    if (isObj(s)) for (const dep of listOf(s.depends_on)) add(dep);
+  };
+  targets.forEach(add);
+  return (name) => needed.has(name);
 }
 
 /** The same warning (an unset variable used in several places) is said once. */

@@ -116,7 +116,7 @@ export function cloneWithOrigins<T>(value: T, origins: Origins): T {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     const out = value.map((v) => cloneWithOrigins(v, origins));
-    value.forEach((_, i) => origins.copy(out, i, value, i));
+    for (let i = 0; i < value.length; i++) origins.copy(out, i, value, i);
     return out as T;
   }
   const out: Record<string, unknown> = Object.create(null);

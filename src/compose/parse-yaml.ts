@@ -13,8 +13,8 @@ import {
   type Node,
   type Pair,
   parseAllDocuments,
-  type YAMLMap,
   visit,
+  type YAMLMap,
 } from 'yaml';
 import type { ComposeIssue } from '../model/errors.js';
 import type { Origin, Origins } from './origins.js';

@@ -6,8 +6,8 @@
 import type { ComposeIssue } from '../model/errors.js';
 import type { Project } from '../model/project.js';
 import type { Obj } from './document-loader.js';
-import type { Origins } from './origins.js';
 import { locate } from './locate.js';
+import type { Origins } from './origins.js';
 
 export interface ProfilesResult {
   project: Project;

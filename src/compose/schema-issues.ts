@@ -41,19 +41,20 @@ export function schemaIssues(errors: SchemaError[], doc: unknown, origins: Origi
   );
 }
 
-/** Drops errors that only say "another branch did not match" when a deeper error explains more. */
+/**
+ * Drops errors that only say "another branch did not match": a `type` error where the value
+ * matched another branch's type and failed inside it, and `oneOf`/`anyOf` summaries when a
+ * branch error explains more.
+ */
 function pruneBranchNoise(errors: SchemaError[]): SchemaError[] {
-  const deeper = (path: string) =>
-    errors.some(
-      (e) => e.instancePath.startsWith(`${path}/`) && e.keyword !== 'oneOf' && e.keyword !== 'anyOf',
-    );
+  const branchy = (e: SchemaError) => ['oneOf', 'anyOf', 'if', 'not', 'type'].includes(e.keyword);
+  const explained = (path: string) =>
+    errors.some((e) => !branchy(e) && (e.instancePath === path || e.instancePath.startsWith(`${path}/`)));
   return errors.filter((e) => {
-    if (e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if' || e.keyword === 'not') {
-      return !errors.some(
-        (o) => o !== e && o.instancePath.startsWith(e.instancePath) && o.keyword !== e.keyword,
-      );
+    if (e.keyword === 'type') return !explained(e.instancePath);
+    if (branchy(e)) {
+      return !errors.some((o) => o !== e && o.instancePath.startsWith(e.instancePath) && !['oneOf', 'anyOf', 'if', 'not'].includes(o.keyword));
     }
-    if (e.keyword === 'type' && deeper(e.instancePath)) return false;
     return true;
   });
 }

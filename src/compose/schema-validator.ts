@@ -37,7 +37,8 @@ function isModuleNotFound(error: unknown): boolean {
 async function loadValidator(): Promise<{ validator: Validator; origin: 'generated' | 'compiled' }> {
   try {
     // `as string` keeps tsc from resolving the file (absent until built) while esbuild still
-    // sees a literal path, so bundles carry the generated code, not ajv's compiler.
+    // sees a literal path, so bundles carry the generated code, not ajv's compiler. Inside a
+    // try esbuild does not fail on a missing file: bundle after building the schema.
     const generated = (await import('./schema/compose-validator.generated.js' as string)) as {
       default: Validator;
       schemaHash?: string;
@@ -62,7 +63,9 @@ export const composeValidatorOrigin: 'generated' | 'compiled' = origin;
 
 /** Validates a compose document (plain JS value) against schemas/compose-spec.json. Returns [] when valid. */
 export function validateComposeSchema(doc: unknown): SchemaError[] {
-  if (validator(doc)) return [];
+  // ajv's deep equality (uniqueItems) calls valueOf(), which the loader's prototype-less
+  // objects lack: it validates a plain copy. Paths in errors are the same.
+  if (validator(JSON.parse(JSON.stringify(doc)))) return [];
   return (validator.errors ?? []).map((e) => {
     const error: SchemaError = {
       instancePath: e.instancePath,

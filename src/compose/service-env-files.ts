@@ -16,17 +16,26 @@ interface EnvFileRef {
   raw: boolean;
 }
 
-/** Reads every service's `env_file` into its `environment` mapping, in place (env_file is removed). */
-export function applyServiceEnvFiles(doc: Obj, workingDir: string, loader: DocumentLoader): void {
+/**
+ * Reads every service's `env_file` into its `environment` mapping, in place (env_file is
+ * removed). A missing file is an error only for services the command needs (`needed`), so
+ * `dev up web` works while another service's env file is absent, as in Compose.
+ */
+export function applyServiceEnvFiles(
+  doc: Obj,
+  workingDir: string,
+  loader: DocumentLoader,
+  needed: (service: string) => boolean = () => true,
+): void {
   const services = doc.services;
   if (!isObj(services)) return;
   for (const [name, service] of Object.entries(services)) {
     if (!isObj(service) || service.env_file === undefined) continue;
-    applyToService(name, service, workingDir, loader);
+    applyToService(name, service, workingDir, loader, needed(name));
   }
 }
 
-function applyToService(name: string, service: Obj, workingDir: string, loader: DocumentLoader): void {
+function applyToService(name: string, service: Obj, workingDir: string, loader: DocumentLoader, needed: boolean): void {
   const { origins, issues } = loader.options;
   const envFileOrigin = origins.get(service, 'env_file');
   const refs = readRefs(service.env_file, workingDir);
@@ -42,7 +51,7 @@ function applyToService(name: string, service: Obj, workingDir: string, loader: 
       ...(hint ? { hint } : {}),
     });
     if (!existsSync(ref.path)) {
-      if (ref.required) {
+      if (ref.required && needed) {
         issues.push(issue(`env file ${ref.path} not found`, 'create it, or mark it `required: false`'));
       }
       return;
