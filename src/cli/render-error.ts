@@ -14,8 +14,18 @@ export function formatIssueLine(issue: ComposeIssue, cwd: string, style: Style):
       ? `${shown}: `
       : '';
   const label = issue.severity === 'error' ? style.red('error') : style.yellow('warning');
-  const hint = issue.hint ? style.dim(` — ${issue.hint}`) : '';
-  return `${where}${label}: ${issue.message}${hint}`;
+  const hint = issue.hint ? style.dim(` — ${shortenPaths(issue.hint, cwd)}`) : '';
+  return `${where}${label}: ${shortenPaths(issue.message, cwd)}${hint}`;
+}
+
+/** Absolute paths under the working directory read better relative to it. */
+export function shortenPaths(text: string, cwd: string): string {
+  if (cwd === '/') return text;
+  return text.replaceAll(`${cwd}/`, '').replace(new RegExp(`${escapeRegExp(cwd)}(?=$|[\\s,;:)])`, 'g'), '.');
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Writes warnings to stderr. */
@@ -32,8 +42,8 @@ export function renderError(error: unknown, io: CliIO, style: Style): number {
     return ExitCode.invalidProject;
   }
   if (error instanceof DevError) {
-    const hint = error.hint ? style.dim(` — ${error.hint}`) : '';
-    io.stderr.write(`${style.red('error')}: ${error.message}${hint}\n`);
+    const hint = error.hint ? style.dim(` — ${shortenPaths(error.hint, io.cwd)}`) : '';
+    io.stderr.write(`${style.red('error')}: ${shortenPaths(error.message, io.cwd)}${hint}\n`);
     debugStack(error, io);
     return error.code.startsWith('COMPOSE_') ||
       error.code.startsWith('ENV_FILE') ||

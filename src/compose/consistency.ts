@@ -29,10 +29,25 @@ export function checkConsistency(project: Project, raw: Obj, origins: Origins): 
   for (const [name, service] of Object.entries(project.services)) {
     const at = (...rest: string[]) => ['services', name, ...rest];
     if (!service.image && !service.build) {
-      report(at(), undefined, `service "${name}" has neither an image nor a build context`, 'add `image:` or `build:`');
+      report(
+        at(),
+        undefined,
+        `service "${name}" has neither an image nor a build context`,
+        'add `image:` or `build:`',
+      );
     }
-    if (service.network_mode && service.networks && Object.keys(service.networks).length > 0 && !isDefaultOnly(service)) {
-      report(at('network_mode'), undefined, `service "${name}" sets both network_mode and networks`, 'keep one of them');
+    if (
+      service.network_mode &&
+      service.networks &&
+      Object.keys(service.networks).length > 0 &&
+      !isDefaultOnly(service)
+    ) {
+      report(
+        at('network_mode'),
+        undefined,
+        `service "${name}" sets both network_mode and networks`,
+        'keep one of them',
+      );
     }
     for (const dep of Object.keys(service.depends_on ?? {})) {
       if (!(dep in project.services)) {

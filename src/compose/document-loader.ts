@@ -11,6 +11,7 @@ import { interpolateDocument, type VariableLookup } from './interpolate.js';
 import { mergeComposeDocuments } from './merge.js';
 import type { Origins } from './origins.js';
 import { parseComposeYaml } from './parse-yaml.js';
+import { FileReadError } from './read-text.js';
 
 export type Obj = Record<string, unknown>;
 
@@ -63,7 +64,15 @@ export class DocumentLoader {
       text = this.options.readText(path);
     } catch (e) {
       if (!(e instanceof DevError)) throw e;
-      issues.push({ severity: 'error', file: displayName, pointer: '', message: e.message, hint: e.hint });
+      // The issue already names the file: the message says only what is wrong with it.
+      const message = e instanceof FileReadError ? `${e.what} ${e.reason}` : e.message;
+      issues.push({
+        severity: 'error',
+        file: displayName,
+        pointer: '',
+        message,
+        ...(e.hint ? { hint: e.hint } : {}),
+      });
       return undefined;
     }
     const parsed = parseComposeYaml(text, displayName, origins);

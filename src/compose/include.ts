@@ -45,7 +45,10 @@ export function applyInclude(doc: Obj, file: string, loader: DocumentLoader, sta
     };
     const remote = remotePath(raw);
     if (remote) {
-      issueAt(`remote include ${remote} is not supported`, 'clone or download it, then include the local path');
+      issueAt(
+        `remote include ${remote} is not supported`,
+        'clone or download it, then include the local path',
+      );
       continue;
     }
     const entry = readEntry(raw, dirname(file));
@@ -89,7 +92,9 @@ export function applyInclude(doc: Obj, file: string, loader: DocumentLoader, sta
 /** A git or OCI reference, which compose can fetch and dev (offline by design) does not. */
 function remotePath(raw: unknown): string | undefined {
   const paths = typeof raw === 'string' ? [raw] : isObj(raw) ? [raw.path].flat() : [];
-  return paths.find((p): p is string => typeof p === 'string' && /^(oci:\/\/|git@|git:\/\/|https?:\/\/|ssh:\/\/)/.test(p));
+  return paths.find(
+    (p): p is string => typeof p === 'string' && /^(oci:\/\/|git@|git:\/\/|https?:\/\/|ssh:\/\/)/.test(p),
+  );
 }
 
 function readEntry(raw: unknown, dir: string): IncludeEntry | undefined {

@@ -161,8 +161,7 @@ describe('interpolateDocument', () => {
         severity: 'error',
         position: { file: 'compose.yaml', line: 3, column: 12 },
         pointer: '/services/web/image',
-        message:
-          'invalid interpolation format for services.web.image.\nYou may need to escape any $ with another $.\napp:${',
+        message: 'invalid interpolation format for services.web.image: "app:${"',
         hint: expect.stringContaining('$$'),
       },
       {

@@ -258,9 +258,9 @@ function describeFailure(
   const dotted = path.join('.');
   if (e.kind === 'invalid') {
     return {
-      message: `invalid interpolation format for ${dotted}.\nYou may need to escape any $ with another $.\n${template}`,
+      message: `invalid interpolation format for ${dotted}: ${JSON.stringify(template)}`,
       // biome-ignore lint/suspicious/noTemplateCurlyInString: shows compose syntax, not a JS template
-      hint: 'write $$ for a literal $; a variable is $NAME or ${NAME}, ${NAME:-default}, ${NAME:?error}, …',
+      hint: 'escape a literal $ as $$; a variable is $NAME, ${NAME}, ${NAME:-default} or ${NAME:?error}',
     };
   }
   return {

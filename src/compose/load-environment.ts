@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DevError } from '../model/errors.js';
+import { ComposeFileError, type ComposeIssue } from '../model/errors.js';
 import { DotenvError, parseDotenv } from './dotenv.js';
 import { ProjectEnvironment } from './environment.js';
 
@@ -55,11 +55,14 @@ export function loadEnvironment(options: LoadEnvironmentOptions): LoadedEnvironm
       });
     } catch (e) {
       if (e instanceof DotenvError) {
-        const where = e.line ? `${path}:${e.line}` : path;
-        throw new DevError('ENV_FILE_INVALID', `${where}: ${e.detail}`, {
+        const issue: ComposeIssue = {
+          severity: 'error',
+          pointer: '',
+          ...(e.line ? { position: { file: path, line: e.line, column: 1 } } : { file: path }),
+          message: e.detail,
           hint: 'env files hold one KEY=value per line',
-          cause: e,
-        });
+        };
+        throw new ComposeFileError([issue], { cause: e });
       }
       throw e;
     }

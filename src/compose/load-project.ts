@@ -21,11 +21,12 @@ import { applyResets, enforceUnicity, mergeComposeDocuments } from './merge.js';
 import { normalizeProject } from './normalize.js';
 import { Origins, pointerToPath } from './origins.js';
 import { applyProfiles, listProfiles } from './profiles.js';
-import { checkProjectName, projectNameFromDirectory } from './project-name.js';
+import { checkProjectName, isValidProjectName, projectNameFromDirectory } from './project-name.js';
 import { readStdin, readTextFile } from './read-text.js';
 import { schemaIssues } from './schema-issues.js';
 import { validateComposeSchema } from './schema-validator.js';
 import { applyServiceEnvFiles } from './service-env-files.js';
+import { checkValues } from './value-checks.js';
 
 export interface LoadProjectOptions {
   /** `-f` values; `-` reads stdin. */
@@ -115,7 +116,7 @@ export function loadProject(options: LoadProjectOptions = {}): LoadedProject {
     issues: [],
   });
   const docs = named ? [] : files.map((f) => probe.load(asPath(f, cwd), displayName(f)));
-  const projectName = decideProjectName(options, environment, docs, workingDir);
+  const projectName = decideProjectName(options, environment, docs, workingDir, origins);
   if (!environment.value('COMPOSE_PROJECT_NAME'))
     environment = environment.with('COMPOSE_PROJECT_NAME', projectName);
 
@@ -127,18 +128,23 @@ export function loadProject(options: LoadProjectOptions = {}): LoadedProject {
     issues,
   });
   let merged: Obj | undefined;
+  let unreadable = false;
   for (const f of files) {
     const path = asPath(f, cwd);
     const doc = loader.load(path, displayName(f));
-    if (!doc) continue;
+    if (!doc) {
+      unreadable = true;
+      continue;
+    }
     applyExtends(doc, path, loader);
     merged = merged ? mergeComposeDocuments(merged, doc, origins) : applyResets(doc, origins);
   }
-  throwIfErrors(issues, warnings);
+  // A file that could not be read or parsed stops here; bad values (interpolation, casts)
+  // do not, so that schema problems are reported with them.
+  if (unreadable || !merged) throwIfErrors(issues, warnings);
   let raw = merged as Obj;
   applyInclude(raw, asPath(files[0] as string, cwd), loader);
   raw = enforceUnicity(raw, origins);
-  throwIfErrors(issues, warnings);
 
   if (raw.version !== undefined) {
     warnings.push({
@@ -148,7 +154,11 @@ export function loadProject(options: LoadProjectOptions = {}): LoadedProject {
       hint: 'remove it',
     });
   }
-  issues.push(...schemaIssues(validateComposeSchema(raw), raw, origins));
+  const reported = issues.filter((i) => i.severity === 'error').map((i) => i.pointer);
+  const overlaps = (p: string) =>
+    reported.some((r) => r === p || p.startsWith(`${r}/`) || r.startsWith(`${p}/`));
+  issues.push(...schemaIssues(validateComposeSchema(raw), raw, origins).filter((i) => !overlaps(i.pointer)));
+  issues.push(...checkValues(raw, origins).filter((i) => !overlaps(i.pointer)));
   throwIfErrors(issues, warnings);
 
   const profiles = options.profiles ?? splitList(environment.value('COMPOSE_PROFILES'));
@@ -196,6 +206,7 @@ function decideProjectName(
   env: ProjectEnvironment,
   docs: (Obj | undefined)[],
   workingDir: string,
+  origins: Origins,
 ): string {
   if (options.projectName) return checkProjectName(options.projectName, '--project-name');
   const fromEnv = env.value('COMPOSE_PROJECT_NAME');
@@ -208,7 +219,17 @@ function decideProjectName(
       } catch {
         // reported when the file is interpolated in full
       }
-      if (name) return checkProjectName(name, '`name:` in the compose file');
+      if (name && !isValidProjectName(name)) {
+        throw new ComposeFileError([
+          {
+            ...locate(doc, origins, ['name']),
+            severity: 'error',
+            message: `project name "${name}" is not valid`,
+            hint: 'use lowercase letters, digits, dashes and underscores, starting with a letter or digit',
+          },
+        ]);
+      }
+      if (name) return name;
     }
   }
   const fromDir = projectNameFromDirectory(workingDir);

@@ -12,6 +12,10 @@ export function projectNameFromDirectory(dir: string): string {
     .replace(/^[_-]+/, '');
 }
 
+export function isValidProjectName(name: string): boolean {
+  return VALID.test(name);
+}
+
 /** Throws a clear error when an explicit project name (flag, env or `name:`) is not valid. */
 export function checkProjectName(name: string, from: string): string {
   if (!VALID.test(name)) {

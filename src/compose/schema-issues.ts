@@ -8,13 +8,15 @@ import { type Origins, pointerToPath } from './origins.js';
 import { knownProperties, type SchemaError } from './schema-validator.js';
 
 /** Attributes of newer Compose releases than the schema `dev` knows; named so the user is not told they misspelt them. */
-const NEWER_ATTRIBUTES = new Set([
-  'provider',
-  'use_api_socket',
-  'gw_priority',
-  'interface_name',
-  'label_file',
-]);
+const NEWER_ATTRIBUTES = new Set(['pre_start', 'no_cache_filter']);
+
+/** Patterns that are lists of words in disguise, said in words. */
+const PATTERN_HELP: Record<string, { says: string; words: string[] }> = {
+  pull_policy: {
+    says: 'one of always, never, missing, build, refresh, daily, weekly, every_<duration>',
+    words: ['always', 'never', 'missing', 'build', 'refresh', 'daily', 'weekly', 'if_not_present'],
+  },
+};
 
 /** Turns schema errors of `doc` into issues. */
 export function schemaIssues(errors: SchemaError[], doc: unknown, origins: Origins): ComposeIssue[] {
@@ -53,7 +55,12 @@ function pruneBranchNoise(errors: SchemaError[]): SchemaError[] {
   return errors.filter((e) => {
     if (e.keyword === 'type') return !explained(e.instancePath);
     if (branchy(e)) {
-      return !errors.some((o) => o !== e && o.instancePath.startsWith(e.instancePath) && !['oneOf', 'anyOf', 'if', 'not'].includes(o.keyword));
+      return !errors.some(
+        (o) =>
+          o !== e &&
+          o.instancePath.startsWith(e.instancePath) &&
+          !['oneOf', 'anyOf', 'if', 'not'].includes(o.keyword),
+      );
     }
     return true;
   });
@@ -120,11 +127,21 @@ function describeGroup(group: SchemaError[], doc: unknown, origins: Origins): Co
         suggestion ? `did you mean \`${suggestion}\`?` : undefined,
       );
     }
-    case 'pattern':
+    case 'pattern': {
+      const value = String(valueAt(doc, path));
+      const known = PATTERN_HELP[String(path[path.length - 1])];
+      if (known) {
+        const suggestion = closest(value, known.words);
+        return at(
+          `${where} must be ${known.says}, not "${value}"`,
+          suggestion ? `did you mean \`${suggestion}\`?` : undefined,
+        );
+      }
       return at(
-        `${where} has an invalid format ("${String(valueAt(doc, path))}")`,
+        `${where} has an invalid format ("${value}")`,
         `it must match ${String(first.params.pattern)}`,
       );
+    }
     case 'uniqueItems':
       return at(
         `${where} lists the same value twice (items ${first.params.j} and ${first.params.i})`,

@@ -35,7 +35,13 @@ export function applyServiceEnvFiles(
   }
 }
 
-function applyToService(name: string, service: Obj, workingDir: string, loader: DocumentLoader, needed: boolean): void {
+function applyToService(
+  name: string,
+  service: Obj,
+  workingDir: string,
+  loader: DocumentLoader,
+  needed: boolean,
+): void {
   const { origins, issues } = loader.options;
   const envFileOrigin = origins.get(service, 'env_file');
   const refs = readRefs(service.env_file, workingDir);

@@ -41,11 +41,14 @@ function outcome(options: LoadProjectOptions): unknown {
  * its own (so the set of files shows).
  */
 function withEnvFiles(dir: string): string {
-  const names = readdirSync(dir).flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/(\w+\.env)/g)].map((m) => m[1] as string));
+  const names = readdirSync(dir).flatMap((f) =>
+    [...readFileSync(join(dir, f), 'utf8').matchAll(/(\w+\.env)/g)].map((m) => m[1] as string),
+  );
   if (names.length === 0) return dir;
   const copy = mkdtempSync(join(tmpdir(), 'dev-merge-'));
   cpSync(dir, copy, { recursive: true });
-  for (const n of new Set(names)) writeFileSync(join(copy, n), `SOURCE=${n}\n${n.replace('.env', '').toUpperCase()}=1\n`);
+  for (const n of new Set(names))
+    writeFileSync(join(copy, n), `SOURCE=${n}\n${n.replace('.env', '').toUpperCase()}=1\n`);
   return copy;
 }
 
@@ -82,7 +85,10 @@ const E2E_OPTIONS: Record<string, LoadProjectOptions> = {
   'env_file/compose.yaml': { services: ['serviceA'] },
   // an override file, loaded over compose.yaml as its test does
   'publish/oci/compose-override.yaml': {
-    files: [corpusPath('compose-e2e/fixtures/publish/oci/compose.yaml'), corpusPath('compose-e2e/fixtures/publish/oci/compose-override.yaml')],
+    files: [
+      corpusPath('compose-e2e/fixtures/publish/oci/compose.yaml'),
+      corpusPath('compose-e2e/fixtures/publish/oci/compose-override.yaml'),
+    ],
   },
   // its test sets FILE to the file to mount
   'logs-test/cat.yaml': { env: { ...env, FILE: './hello.txt' } },
@@ -108,7 +114,10 @@ describeCorpus('compose e2e fixtures', () => {
     const broken = INVALID_E2E[rel];
     it(`${broken ? 'rejects' : 'loads'} ${rel}`, () => {
       if (broken) expect(() => load({ files: [file] })).toThrow(broken);
-      else expect(Object.keys(load({ files: [file], ...E2E_OPTIONS[rel] }).project.services).length).toBeGreaterThan(0);
+      else
+        expect(
+          Object.keys(load({ files: [file], ...E2E_OPTIONS[rel] }).project.services).length,
+        ).toBeGreaterThan(0);
     });
   }
 });
@@ -122,7 +131,10 @@ describeCorpus('compose-go merge cases through the loader', () => {
     it(name, () => {
       const dir = withEnvFiles(join(root, name));
       const options = { consistency: false, projectName: 'merge' } as const;
-      const merged = outcome({ ...options, files: [join(dir, '01-base.yaml'), join(dir, '02-override.yaml')] });
+      const merged = outcome({
+        ...options,
+        files: [join(dir, '01-base.yaml'), join(dir, '02-override.yaml')],
+      });
       const expected = outcome({ ...options, files: [join(dir, '03-expected.yaml')] });
       expect(merged).toEqual(expected);
     });
@@ -131,7 +143,9 @@ describeCorpus('compose-go merge cases through the loader', () => {
 
 describeCorpus('compose-go unicity cases through the loader', () => {
   const root = corpusPath('compose-go/unicity');
-  const index = hasCorpus ? (JSON.parse(readFileSync(join(root, 'INDEX.json'), 'utf8')) as { case: string }[]) : [];
+  const index = hasCorpus
+    ? (JSON.parse(readFileSync(join(root, 'INDEX.json'), 'utf8')) as { case: string }[])
+    : [];
   for (const { case: name } of index) {
     it(name, () => {
       const dir = join(root, name);
@@ -142,4 +156,3 @@ describeCorpus('compose-go unicity cases through the loader', () => {
     });
   }
 });
-

@@ -11,7 +11,8 @@ import { ComposeFileError, formatIssue } from '../../src/model/errors.js';
 import { corpusPath, describeCorpus } from '../helpers/corpus.js';
 
 const env = { HOME: '/home/test' };
-const overrides = (name: string, ...files: string[]) => files.map((f) => corpusPath('compose-go/loader-override', name, f));
+const overrides = (name: string, ...files: string[]) =>
+  files.map((f) => corpusPath('compose-go/loader-override', name, f));
 const testdata = (...parts: string[]) => corpusPath('compose-go/loader/testdata', ...parts);
 
 function load(options: LoadProjectOptions) {
@@ -27,7 +28,13 @@ function load(options: LoadProjectOptions) {
 function extending(service: string, extra = ''): string {
   const dir = mkdtempSync(join(tmpdir(), 'dev-extends-'));
   const file = join(dir, 'compose.yaml');
-  const lines = ['services:', '  main:', '    extends:', `      file: ${testdata('extends/base.yaml')}`, `      service: ${service}`];
+  const lines = [
+    'services:',
+    '  main:',
+    '    extends:',
+    `      file: ${testdata('extends/base.yaml')}`,
+    `      service: ${service}`,
+  ];
   if (extra) lines.push(`    ${extra}`);
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
@@ -45,18 +52,25 @@ function problems(options: LoadProjectOptions): string[] {
 
 describeCorpus('compose-go loader-override cases', () => {
   it('TestOverrideNetworks: list form then mapping form of a service network', () => {
-    const { project } = load({ files: overrides('TestOverrideNetworks', '01-base.yaml', '02-override.yaml') });
+    const { project } = load({
+      files: overrides('TestOverrideNetworks', '01-base.yaml', '02-override.yaml'),
+    });
     expect(project.services.test?.networks?.test_network?.aliases).toEqual(['alias1', 'alias2']);
   });
 
   it('TestOverrideBuildContext: a string context replaced by the long form', () => {
     const files = overrides('TestOverrideBuildContext', '01-base.yaml', '02-override.yaml');
     const { project } = load({ files });
-    expect(project.services.test?.build?.context).toBe(join(corpusPath('compose-go/loader-override/TestOverrideBuildContext'), 'src'));
+    expect(project.services.test?.build?.context).toBe(
+      join(corpusPath('compose-go/loader-override/TestOverrideBuildContext'), 'src'),
+    );
   });
 
   it('TestOverrideDepends_on: list form then mapping form', () => {
-    const { project } = load({ files: overrides('TestOverrideDepends_on', '01-base.yaml', '02-override.yaml'), consistency: false });
+    const { project } = load({
+      files: overrides('TestOverrideDepends_on', '01-base.yaml', '02-override.yaml'),
+      consistency: false,
+    });
     expect(project.services.test?.depends_on?.foo?.required).toBe(false);
   });
 
@@ -144,7 +158,9 @@ describeCorpus('compose-go loader testdata: extends', () => {
 
   it('a remote build context is kept as written', () => {
     const { project } = load({ files: [testdata('compose-test-extends-with-context-url.yaml')] });
-    expect(project.services['importer-with-https-url']?.build?.context).toBe('https://github.com/docker/compose.git');
+    expect(project.services['importer-with-https-url']?.build?.context).toBe(
+      'https://github.com/docker/compose.git',
+    );
   });
 });
 
@@ -182,7 +198,9 @@ describeCorpus('compose-go loader testdata: include', () => {
 describeCorpus('compose-go loader testdata: validation', () => {
   it('a depends_on cycle is named with its path', () => {
     const found = problems({ files: [testdata('compose-depends-on-cycle.yaml')] });
-    expect(found).toEqual([expect.stringContaining('dependency cycle: service1 -> service2 -> service3 -> service1')]);
+    expect(found).toEqual([
+      expect.stringContaining('dependency cycle: service1 -> service2 -> service3 -> service1'),
+    ]);
   });
 
   it('a service depending on itself is a cycle', () => {
@@ -191,12 +209,16 @@ describeCorpus('compose-go loader testdata: validation', () => {
   });
 
   it('an empty file is refused', () => {
-    expect(problems({ files: [testdata('empty.yaml')] })).toEqual([expect.stringContaining('empty compose file')]);
+    expect(problems({ files: [testdata('empty.yaml')] })).toEqual([
+      expect.stringContaining('empty compose file'),
+    ]);
   });
 
   it('`version` is accepted with a warning', () => {
     const loaded = load({ files: [testdata('compose-test-with-version.yaml')] });
-    expect(loaded.warnings.map((w) => w.message)).toContain('the `version` attribute is obsolete and ignored');
+    expect(loaded.warnings.map((w) => w.message)).toContain(
+      'the `version` attribute is obsolete and ignored',
+    );
   });
 });
 
