@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Builds dist/dev.js: the compose schema compiled to standalone validator code, then the CLI
-// bundled by esbuild with code splitting, so each command loads only the modules it needs.
+// Builds the CLI: the compose schema compiled to standalone validator code, then two bundles:
+// dist/dev-main.cjs (the whole CLI, CommonJS so it can run from V8's code cache) and
+// dist/dev.cjs (the small launcher that runs it through that cache; `bin` in package.json).
 import { execFileSync } from 'node:child_process';
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,23 +14,32 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 execFileSync(process.execPath, [join(root, 'scripts/build-schema.mjs')], { stdio: 'inherit' });
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
-await build({
-  entryPoints: { dev: join(root, 'src/cli/main.ts') },
-  outdir: join(root, 'dist'),
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  chunkNames: 'chunks/[name]-[hash]',
-  minifySyntax: true,
+  minify: true,
   sourcemap: 'linked',
   legalComments: 'linked',
-  define: { __DEV_VERSION__: JSON.stringify(pkg.version) },
-  // CommonJS dependencies bundled into ESM still call require() for Node's built-ins.
-  banner: {
-    js: "#!/usr/bin/env node\nimport { createRequire as __devCreateRequire } from 'node:module';\nconst require = __devCreateRequire(import.meta.url);",
-  },
   logLevel: 'warning',
+  define: {
+    __DEV_VERSION__: JSON.stringify(pkg.version),
+    // Sources are ESM; in the CommonJS bundle import.meta.url is the file's own URL.
+    'import.meta.url': '__devImportMetaUrl',
+  },
+  banner: { js: "const __devImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+await build({
+  ...common,
+  entryPoints: [join(root, 'src/cli/main.ts')],
+  outfile: join(root, 'dist/dev-main.cjs'),
 });
-chmodSync(join(root, 'dist/dev.js'), 0o755);
+await build({
+  ...common,
+  entryPoints: [join(root, 'src/cli/launcher.ts')],
+  outfile: join(root, 'dist/dev.cjs'),
+  sourcemap: false,
+  banner: { js: '#!/usr/bin/env node' },
+});
+chmodSync(join(root, 'dist/dev.cjs'), 0o755);

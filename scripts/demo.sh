@@ -7,7 +7,7 @@ cd "$root"
 npm run --silent build
 cd examples/trio
 echo "\$ dev config        # the project as dev reads it (compose.yaml + compose.override.yaml + .env)"
-node "$root/dist/dev.js" config
+node "$root/dist/dev.cjs" config
 echo
 echo "\$ dev config --explain api.environment"
-node "$root/dist/dev.js" config --explain api.environment
+node "$root/dist/dev.cjs" config --explain api.environment
