@@ -63,6 +63,8 @@ export function buildProgram(
         .default('auto'),
     )
     .showHelpAfterError('(run `dev help` for the list of commands)')
+    // Subcommands copy these settings when created, so they are set first.
+    .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),

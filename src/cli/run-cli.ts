@@ -16,7 +16,7 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
       code = renderError(error, io, style);
     }
   };
-  const program = buildProgram(io, run).exitOverride();
+  const program = buildProgram(io, run);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {

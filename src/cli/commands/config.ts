@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import { DocumentLoader } from '../../compose/document-loader.js';
 import { explain } from '../../compose/explain.js';
 import { formatConfigJson, formatConfigYaml } from '../../compose/format-config.js';
+import { loadMergedDocument } from '../../compose/load-document.js';
 import { type LoadedProject, loadProject } from '../../compose/load-project.js';
 import { Origins } from '../../compose/origins.js';
 import { readTextFile } from '../../compose/read-text.js';
@@ -12,7 +13,7 @@ import { collectVariables } from '../../compose/variables.js';
 import { configHash } from '../../model/config-hash.js';
 import { DevError } from '../../model/errors.js';
 import type { Project } from '../../model/project.js';
-import { createStyle } from '../io.js';
+import { type CliIO, createStyle } from '../io.js';
 import { type CommandContext, loadOptions } from '../program.js';
 import { renderWarnings } from '../render-error.js';
 import { formatExplain } from './format-explain.js';
@@ -43,21 +44,36 @@ export async function runConfig(
   const o = { ...ctx.options, ...force };
   const { io } = ctx;
   const style = createStyle(io, o.ansi);
-  const loaded = loadProject({
+  const options = {
     ...loadOptions(o, io),
     interpolate: o.interpolate !== false,
     consistency: o.consistency !== false,
     resolvePaths: o.pathResolution !== false,
     services: ctx.args,
-  });
+  };
+  // Without interpolation, values such as `${PORT}:80` cannot be normalised: print the merged files.
+  if (o.normalize === false || o.interpolate === false) {
+    const merged = loadMergedDocument(options);
+    renderWarnings(merged.warnings, io, style);
+    if (!o.quiet) write(o, io, formatRaw(merged.raw, o.format ?? 'yaml'));
+    return 0;
+  }
+  const loaded = loadProject(options);
   renderWarnings(loaded.warnings, io, style);
   if (o.quiet) return 0;
 
   const project = ctx.args.length > 0 ? withDependencies(loaded.project, ctx.args) : loaded.project;
-  const text = render({ ...o, format: o.format ?? 'yaml' }, loaded, project);
+  write(o, io, render({ ...o, format: o.format ?? 'yaml' }, loaded, project));
+  return 0;
+}
+
+function write(o: Partial<ConfigOptions>, io: CliIO, text: string): void {
   if (o.output) writeFileSync(resolve(io.cwd, o.output), text);
   else io.stdout.write(text);
-  return 0;
+}
+
+function formatRaw(raw: unknown, format: 'yaml' | 'json'): string {
+  return format === 'json' ? `${JSON.stringify(raw, null, 2)}\n` : stringify(raw, { lineWidth: 0 });
 }
 
 function render(
@@ -83,11 +99,6 @@ function render(
     );
   }
   if (o.variables) return formatVariables(loaded, o.format);
-  if (o.normalize === false) {
-    return o.format === 'json'
-      ? `${JSON.stringify(loaded.raw, null, 2)}\n`
-      : stringify(loaded.raw, { lineWidth: 0 });
-  }
   return o.format === 'json' ? formatConfigJson(project) : formatConfigYaml(project);
 }
 
