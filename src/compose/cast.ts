@@ -162,7 +162,7 @@ function castOne(
 ): void {
   const result = caster(value);
   const origin = ctx.origins.get(container, key);
-  const position = origin ? { file: origin.file, line: origin.line, column: origin.column } : undefined;
+  const position = origin ? ctx.origins.sourcePosition(origin) : undefined;
   const base = { pointer: pathToPointer(path), ...(position ? { position } : { file: ctx.file }) };
   if ('error' in result) {
     ctx.issues.push({ ...base, severity: 'error', message: `${path.join('.')}: ${result.error}` });

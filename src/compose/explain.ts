@@ -51,7 +51,7 @@ export function explain(loaded: LoadedProject, target: string): ExplainEntry[] {
       path: [service, ...path].join('.'),
       value: masked ? undefined : v,
       masked,
-      ...(found ? { origin: found.origin } : {}),
+      ...(found ? { origin: withPositions(found.origin, loaded) } : {}),
       inherited: !!found && !found.exact,
     });
   };
@@ -62,6 +62,13 @@ export function explain(loaded: LoadedProject, target: string): ExplainEntry[] {
     add(field, value);
   }
   return entries;
+}
+
+/** The origin chain with line and column filled in (they are worked out lazily). */
+function withPositions(origin: Origin, loaded: LoadedProject): Origin {
+  const out: Origin = { ...origin, ...loaded.origins.positionOf(origin) };
+  if (origin.previous) out.previous = withPositions(origin.previous, loaded);
+  return out;
 }
 
 function looksSecret(path: string[], value: unknown, origin: Origin | undefined): boolean {

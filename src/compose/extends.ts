@@ -43,7 +43,7 @@ function resolveService(
     issues.push({
       severity: 'error',
       pointer: pathToPointer(['services', name, 'extends']),
-      ...(origin ? { position: { file: origin.file, line: origin.line, column: origin.column } } : { file }),
+      ...(origin ? { position: origins.sourcePosition(origin) } : { file }),
       message,
       ...(hint ? { hint } : {}),
     });

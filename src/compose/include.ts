@@ -36,9 +36,7 @@ export function applyInclude(doc: Obj, file: string, loader: DocumentLoader, sta
       issues.push({
         severity: 'error',
         pointer: pathToPointer(['include', index]),
-        ...(origin
-          ? { position: { file: origin.file, line: origin.line, column: origin.column } }
-          : { file }),
+        ...(origin ? { position: origins.sourcePosition(origin) } : { file }),
         message,
         ...(hint ? { hint } : {}),
       });

@@ -199,9 +199,7 @@ export function interpolateDocument(
   const where = (container: object, key: Key, path: Key[]) => {
     const origin = origins.get(container, key);
     const base = { pointer: pathToPointer(path) };
-    return origin
-      ? { ...base, position: { file: origin.file, line: origin.line, column: origin.column } }
-      : { ...base, file };
+    return origin ? { ...base, position: origins.sourcePosition(origin) } : { ...base, file };
   };
 
   const visitValue = (container: object, key: Key, template: string, path: Key[]): void => {

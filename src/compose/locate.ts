@@ -52,16 +52,17 @@ export function locate(raw: unknown, origins: Origins, path: string[], name?: st
     const doc = raw !== null && typeof raw === 'object' ? origins.find(raw, []) : undefined;
     const o = doc?.origin;
     return o
-      ? { pointer: pathToPointer(wanted), position: { file: o.file, line: o.line, column: o.column } }
+      ? { pointer: pathToPointer(wanted), position: origins.sourcePosition(o) }
       : { pointer: pathToPointer(wanted) };
   }
   const o = found.origin;
+  const at = origins.positionOf(o);
   // An entry reported by name points at its key when it has one.
-  const useKey = found.exact && o.keyLine !== undefined;
+  const useKey = found.exact && at.keyLine !== undefined;
   const position = {
     file: o.file,
-    line: useKey ? (o.keyLine as number) : o.line,
-    column: useKey ? (o.keyColumn ?? o.column) : o.column,
+    line: useKey ? (at.keyLine as number) : at.line,
+    column: useKey ? (at.keyColumn ?? at.column) : at.column,
   };
   return { pointer: pathToPointer(found.path), position };
 }

@@ -214,23 +214,20 @@ describe('origins and inputs', () => {
       'services:\n  foo:\n    image: b\n    dns: [8.8.8.8]\n    environment:\n      A: "2"\n      B: "3"\n',
     );
     const foo = service(doc);
-    expect(origins.get(foo, 'image')).toMatchObject({
-      file: 'b.yaml',
-      line: 3,
-      previous: { file: 'a.yaml', line: 3 },
-    });
+    const image = origins.get(foo, 'image');
+    expect(image).toMatchObject({ file: 'b.yaml', previous: { file: 'a.yaml' } });
+    expect(image && origins.positionOf(image).line).toBe(3);
+    expect(image?.previous && origins.positionOf(image.previous).line).toBe(3);
     expect(origins.get(foo.dns as object, 0)).toMatchObject({ file: 'a.yaml' });
     expect(origins.get(foo.dns as object, 1)).toMatchObject({ file: 'b.yaml' });
     expect(foo.environment).toEqual(['A=2', 'B=3']);
-    expect(origins.get(foo.environment as object, 0)).toMatchObject({
-      file: 'b.yaml',
-      line: 6,
-      previous: { file: 'a.yaml', line: 6 },
-    });
-    expect(origins.find(doc, ['services', 'foo', 'environment', 1])).toMatchObject({
-      origin: { file: 'b.yaml', line: 7 },
-      exact: true,
-    });
+    const env = origins.get(foo.environment as object, 0);
+    expect(env).toMatchObject({ file: 'b.yaml', previous: { file: 'a.yaml' } });
+    expect(env && origins.positionOf(env).line).toBe(6);
+    expect(env?.previous && origins.positionOf(env.previous).line).toBe(6);
+    const found = origins.find(doc, ['services', 'foo', 'environment', 1]);
+    expect(found).toMatchObject({ origin: { file: 'b.yaml' }, exact: true });
+    expect(found && origins.positionOf(found.origin).line).toBe(7);
     expect(origins.documentFile(doc)).toBe('a.yaml');
   });
 

@@ -12,14 +12,27 @@ export interface VariableUse {
   file?: string;
 }
 
-/** Where one value was written. Lines and columns are 1-based. */
-export interface Origin {
-  file: string;
+/** A line and column (1-based) of a value, and of its key for mapping entries. */
+export interface Position {
   line: number;
   column: number;
-  /** Position of the mapping key, for mapping entries. */
   keyLine?: number;
   keyColumn?: number;
+}
+
+/**
+ * Where one value was written. The fast parser records only the value's place in its document
+ * (`doc`, `parent`, `key`); line and column are worked out when asked for, by
+ * `Origins.positionOf`, which is only needed for messages and explanations.
+ */
+export interface Origin extends Partial<Position> {
+  file: string;
+  /** Index of the YAML document in the file (files may hold several). */
+  doc?: number;
+  /** The origin of the container holding this value (absent at a document's top level). */
+  parent?: Origin;
+  /** This value's key in its container. */
+  key?: string | number;
   /** A `!reset` or `!override` YAML tag on the value. */
   tag?: 'reset' | 'override';
   /** Variables interpolated into this value. */
@@ -32,10 +45,45 @@ export interface Origin {
 
 type Key = string | number;
 
+/** Finds the position of the value at `path` of document `doc` of a file. */
+export type PositionResolver = (doc: number, path: Key[]) => Position | undefined;
+
 /** Origins of the values held by container objects (mappings and sequences). */
 export class Origins {
   private readonly byContainer = new WeakMap<object, Map<Key, Origin>>();
   private readonly documents = new WeakMap<object, string>();
+  private readonly resolvers = new Map<string, PositionResolver>();
+  private readonly resolved = new WeakMap<Origin, Position>();
+
+  /** Registers how positions of `file` are found for origins that carry only a path. */
+  setResolver(file: string, resolver: PositionResolver): void {
+    this.resolvers.set(file, resolver);
+  }
+
+  /** file:line:column of the value, for issues. */
+  sourcePosition(origin: Origin): { file: string; line: number; column: number } {
+    const { line, column } = this.positionOf(origin);
+    return { file: origin.file, line, column };
+  }
+
+  /** Line and column of the value (and of its key); 1:1 when they cannot be found. */
+  positionOf(origin: Origin): Position {
+    if (origin.line !== undefined) {
+      const p: Position = { line: origin.line, column: origin.column ?? 1 };
+      if (origin.keyLine !== undefined) {
+        p.keyLine = origin.keyLine;
+        p.keyColumn = origin.keyColumn ?? 1;
+      }
+      return p;
+    }
+    const known = this.resolved.get(origin);
+    if (known) return known;
+    const path: Key[] = [];
+    for (let o: Origin | undefined = origin; o && o.key !== undefined; o = o.parent) path.unshift(o.key);
+    const found = this.resolvers.get(origin.file)?.(origin.doc ?? 0, path) ?? { line: 1, column: 1 };
+    this.resolved.set(origin, found);
+    return found;
+  }
 
   /** Marks `root` as the top of a document read from `file` (the fallback origin of everything in it). */
   setDocument(root: object, file: string): void {

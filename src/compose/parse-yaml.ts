@@ -17,7 +17,8 @@ import {
   type YAMLMap,
 } from 'yaml';
 import type { ComposeIssue } from '../model/errors.js';
-import type { Origin, Origins } from './origins.js';
+import { type Origin, Origins, type PositionResolver } from './origins.js';
+import { parseFast } from './parse-yaml-fast.js';
 
 /** Files larger than this are refused before parsing. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -52,7 +53,48 @@ export function parseComposeYaml(text: string, file: string, origins: Origins): 
   const early = checkText(text, file);
   if (early) return { documents: [], issues: [early] };
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const fast = parseFast(source, file, origins, MAX_NODES);
+  if (fast && 'budgetExceeded' in fast) return { documents: [], issues: [budgetIssue(file)] };
+  if (fast && fast.documents.length > 0) {
+    origins.setResolver(file, positionsLater(source, file));
+    return { documents: fast.documents, issues: [] };
+  }
+  return parsePositioned(source, file, origins);
+}
 
+/** Resolves positions of fast-parsed values by parsing the text again, with positions, on first need. */
+function positionsLater(source: string, file: string): PositionResolver {
+  let parsed: { byIndex: unknown[]; origins: Origins } | undefined;
+  return (doc, path) => {
+    if (!parsed) {
+      const own = new Origins();
+      parsed = { byIndex: parsePositioned(source, file, own).byIndex, origins: own };
+    }
+    const found = parsed.origins.find(parsed.byIndex[doc], path);
+    return found ? parsed.origins.positionOf(found.origin) : undefined;
+  };
+}
+
+function budgetIssue(file: string): ComposeIssue {
+  return {
+    severity: 'error',
+    file,
+    pointer: '',
+    message: `YAML aliases expand to more than ${MAX_NODES.toLocaleString('en')} values`,
+    hint: 'the file nests aliases of aliases (a "billion laughs" document); expand fewer levels',
+  };
+}
+
+/**
+ * The positioned parser (the `yaml` package's AST): slower, but every value gets its line and
+ * column, and errors are reported with good messages. `byIndex` holds each YAML document by
+ * its index in the file (null for empty ones).
+ */
+export function parsePositioned(
+  source: string,
+  file: string,
+  origins: Origins,
+): ParsedYaml & { byIndex: unknown[] } {
   const lc = new LineCounter();
   const docs = parseAllDocuments(source, {
     lineCounter: lc,
@@ -76,9 +118,10 @@ export function parseComposeYaml(text: string, file: string, origins: Origins): 
       });
     }
   }
-  if (issues.length > 0) return { documents: [], issues };
+  if (issues.length > 0) return { documents: [], issues, byIndex: [] };
 
   const documents: unknown[] = [];
+  const byIndex: unknown[] = [];
   const ctx: WalkContext = {
     doc: list[0] as Document.Parsed,
     file,
@@ -90,28 +133,34 @@ export function parseComposeYaml(text: string, file: string, origins: Origins): 
     anchors: new Map(),
   };
   for (const doc of list) {
-    if (doc.contents === null) continue;
+    if (doc.contents === null) {
+      byIndex.push(null);
+      continue;
+    }
     ctx.doc = doc;
-    ctx.anchors = collectAnchors(doc);
+    // Most files have no anchors: skip the walks that only aliases need.
+    const hasAliases = source.includes('*');
+    ctx.anchors = hasAliases ? collectAnchors(doc) : new Map();
     try {
-      if (expandedSize(doc.contents as Node, ctx, new Map()) > MAX_NODES) throw new BudgetExceeded();
+      if (hasAliases && expandedSize(doc.contents as Node, ctx, new Map()) > MAX_NODES)
+        throw new BudgetExceeded();
       const value = toValue(doc.contents as Node, ctx);
       if (value !== null && typeof value === 'object') origins.setDocument(value, file);
       documents.push(value);
+      byIndex.push(value);
     } catch (e) {
-      if (!(e instanceof BudgetExceeded)) throw e;
-      return {
-        documents: [],
-        issues: [
-          {
-            severity: 'error',
-            file,
-            pointer: '',
-            message: `YAML aliases expand to more than ${MAX_NODES.toLocaleString('en')} values`,
-            hint: 'the file nests aliases of aliases (a "billion laughs" document); expand fewer levels',
-          },
-        ],
-      };
+      if (e instanceof BudgetExceeded) return { documents: [], issues: [budgetIssue(file)], byIndex: [] };
+      if (e instanceof RangeError) {
+        const issue: ComposeIssue = {
+          severity: 'error',
+          file,
+          pointer: '',
+          message: 'YAML nested too deeply',
+          hint: 'flatten the document',
+        };
+        return { documents: [], issues: [issue], byIndex: [] };
+      }
+      throw e;
     }
   }
   if (documents.length === 0) {
@@ -123,7 +172,7 @@ export function parseComposeYaml(text: string, file: string, origins: Origins): 
       hint: 'a compose file needs at least a `services:` mapping',
     });
   }
-  return { documents, issues };
+  return { documents, issues, byIndex };
 }
 
 function checkText(text: string, file: string): ComposeIssue | undefined {
@@ -216,11 +265,13 @@ function toValue(node: Node | null, ctx: WalkContext): unknown {
 function mapToValue(node: YAMLMap<unknown, unknown>, ctx: WalkContext): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null);
   const seen = new Map<string, number>();
-  const merges: Node[] = [];
+  // Keys brought by `<<` stand where the `<<` is (as js-yaml places them); a key written
+  // later in the mapping replaces the merged value, in place.
+  const merged = new Set<string>();
   for (const pair of node.items as Pair<Node | null, Node | null>[]) {
     const keyNode = pair.key;
     if (isScalar(keyNode) && (keyNode.value === MERGE_KEY || typeof keyNode.value === 'symbol')) {
-      if (pair.value) merges.push(pair.value);
+      if (pair.value) mergeInto(out, merged, pair.value, ctx);
       continue;
     }
     const key = keyNode && isScalar(keyNode) ? String(keyNode.value) : undefined;
@@ -240,31 +291,34 @@ function mapToValue(node: YAMLMap<unknown, unknown>, ctx: WalkContext): Record<s
       continue;
     }
     seen.set(key, keyLine);
+    merged.delete(key);
     out[key] = toValue(pair.value, ctx);
     ctx.origins.set(out, key, originOf(pair.value ?? keyNode ?? node, keyNode ?? undefined, ctx));
   }
-  // `<<: *a` or `<<: [*a, *b]`: keys written in the mapping win, then earlier merged maps.
-  for (const m of merges) {
-    const sources = isSeq(m) ? (m.items as Node[]) : [m];
-    for (const s of sources) {
-      const value = toValue(s, ctx);
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        addIssue(
-          ctx,
-          s,
-          'a `<<` merge key takes a mapping or a list of mappings',
-          'point it at an anchored mapping',
-        );
-        continue;
-      }
-      for (const [k, v] of Object.entries(value)) {
-        if (k in out) continue;
-        out[k] = v;
-        ctx.origins.copy(out, k, value, k);
-      }
+  return out;
+}
+
+/** `<<: *a` or `<<: [*a, *b]`: adds keys not present yet; earlier sources win. */
+function mergeInto(out: Record<string, unknown>, merged: Set<string>, m: Node, ctx: WalkContext): void {
+  const sources = isSeq(m) ? (m.items as Node[]) : [m];
+  for (const s of sources) {
+    const value = toValue(s, ctx);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      addIssue(
+        ctx,
+        s,
+        'a `<<` merge key takes a mapping or a list of mappings',
+        'point it at an anchored mapping',
+      );
+      continue;
+    }
+    for (const [k, v] of Object.entries(value)) {
+      if (Object.hasOwn(out, k)) continue;
+      out[k] = v;
+      merged.add(k);
+      ctx.origins.copy(out, k, value, k);
     }
   }
-  return out;
 }
 
 function originOf(node: Node, keyNode: Node | undefined, ctx: WalkContext): Origin {

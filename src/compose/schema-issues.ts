@@ -4,7 +4,7 @@
  */
 import type { ComposeIssue } from '../model/errors.js';
 import { closest } from './did-you-mean.js';
-import { type Origins, pointerToPath } from './origins.js';
+import { type Origin, type Origins, pointerToPath } from './origins.js';
 import { knownProperties, type SchemaError } from './schema-validator.js';
 
 /** Attributes of newer Compose releases than the schema `dev` knows; named so the user is not told they misspelt them. */
@@ -97,14 +97,15 @@ function describeGroup(group: SchemaError[], doc: unknown, origins: Origins): Co
           : isServiceNameError(path)
             ? 'names may hold only letters, digits, `.`, `_` and `-`'
             : 'remove it, or prefix it with x- for your own extension data';
-    return atKey(origin?.origin, first.instancePath, key, {
+    return atKey(origin?.origin, origins, first.instancePath, key, {
       message: isServiceNameError(path)
         ? `invalid name \`${key}\` in ${place}`
         : `unknown key \`${key}\` in ${place}`,
       hint,
     });
   }
-  const origin = origins.find(doc, path)?.origin;
+  const found = origins.find(doc, path)?.origin;
+  const origin = found ? origins.sourcePosition(found) : undefined;
   const at = (message: string, hint?: string): ComposeIssue =>
     atValue(origin, first.instancePath, message, hint);
 
@@ -159,14 +160,17 @@ function describeGroup(group: SchemaError[], doc: unknown, origins: Origins): Co
 }
 
 function atKey(
-  origin: { file: string; line: number; column: number; keyLine?: number; keyColumn?: number } | undefined,
+  origin: Origin | undefined,
+  origins: Origins,
   pointer: string,
   key: string,
   m: { message: string; hint?: string },
 ): ComposeIssue {
-  const position = origin
-    ? { file: origin.file, line: origin.keyLine ?? origin.line, column: origin.keyColumn ?? origin.column }
-    : undefined;
+  const at = origin ? origins.positionOf(origin) : undefined;
+  const position =
+    origin && at
+      ? { file: origin.file, line: at.keyLine ?? at.line, column: at.keyColumn ?? at.column }
+      : undefined;
   return {
     severity: 'error',
     pointer: `${pointer}/${key}`,

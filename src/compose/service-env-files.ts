@@ -50,9 +50,7 @@ function applyToService(
     const issue = (message: string, hint?: string): ComposeIssue => ({
       severity: 'error',
       pointer: pathToPointer(['services', name, 'env_file', index]),
-      ...(envFileOrigin
-        ? { position: { file: envFileOrigin.file, line: envFileOrigin.line, column: envFileOrigin.column } }
-        : { file: ref.path }),
+      ...(envFileOrigin ? { position: origins.sourcePosition(envFileOrigin) } : { file: ref.path }),
       message,
       ...(hint ? { hint } : {}),
     });
