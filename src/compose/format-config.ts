@@ -5,15 +5,39 @@
  */
 import { Scalar, stringify } from 'yaml';
 import type { Project } from '../model/project.js';
+import { emitYaml, NeedsFullWriter, Quoted } from './emit-yaml.js';
 import { PROJECT_SHAPE, type Shape } from './config-shape.js';
 
 /** The project as `docker compose config` prints it: YAML with compose's key order (name, services, networks, volumes, secrets, configs, then x-*; service keys in compose's order), no document marker. */
 export function formatConfigYaml(project: Project): string {
-  return stringify(layout(projectValue(project), PROJECT_SHAPE, compareYamlKeys, quoteForOldYaml), {
-    lineWidth: 0,
-    minContentWidth: 0,
-    singleQuote: false,
-  });
+  const tree = configYamlTree(project);
+  try {
+    return emitYaml(tree);
+  } catch (e) {
+    if (!(e instanceof NeedsFullWriter)) throw e;
+    return stringifyWithYamlPackage(tree);
+  }
+}
+
+/** The project laid out for YAML: Maps in print order, strings YAML 1.1 would misread wrapped in Quoted. */
+export function configYamlTree(project: Project): unknown {
+  return layout(projectValue(project), PROJECT_SHAPE, compareYamlKeys, quoteForOldYaml);
+}
+
+/** The same text through the `yaml` package, for values the small writer leaves to it. */
+export function stringifyWithYamlPackage(tree: unknown): string {
+  return stringify(toYamlNodes(tree), { lineWidth: 0, minContentWidth: 0, singleQuote: false });
+}
+
+function toYamlNodes(value: unknown): unknown {
+  if (value instanceof Quoted) {
+    const node = new Scalar(value.value);
+    node.type = Scalar.QUOTE_DOUBLE;
+    return node;
+  }
+  if (Array.isArray(value)) return value.map(toYamlNodes);
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [toYamlNodes(k), toYamlNodes(v)]));
+  return value;
 }
 
 /** The project as `docker compose config --format json` prints it: top-level keys sorted, 2-space indent. */
@@ -83,10 +107,7 @@ function quoteForOldYaml(s: string): unknown {
     /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/.test(s) ||
     /^[-+]?\d[\d_]*(:[0-5]?\d)+(\.[\d_]*)?$/.test(s) ||
     /^[-+]?(\d[\d_]*|0b[01_]+|0o?[0-7_]+|0x[\da-f_]+)$/i.test(s);
-  if (!ambiguous) return s;
-  const node = new Scalar(s);
-  node.type = Scalar.QUOTE_DOUBLE;
-  return node;
+  return ambiguous ? new Quoted(s) : s;
 }
 
 const isLetter = (c: string): boolean => /\p{L}/u.test(c);

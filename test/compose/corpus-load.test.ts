@@ -6,6 +6,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { configYamlTree, formatConfigYaml, stringifyWithYamlPackage } from '../../src/compose/format-config.js';
 import { type LoadProjectOptions, loadProject } from '../../src/compose/load-project.js';
 import { ComposeFileError, formatIssue } from '../../src/model/errors.js';
 import { corpusPath, describeCorpus, hasCorpus } from '../helpers/corpus.js';
@@ -71,6 +72,8 @@ describeCorpus('awesome-compose samples', () => {
       const { project } = load({ files: [file] });
       expect(Object.keys(project.services).length).toBeGreaterThan(0);
       for (const s of Object.values(project.services)) expect(s.image ?? s.build).toBeDefined();
+      // the fast YAML writer prints what the yaml package prints
+      expect(formatConfigYaml(project)).toBe(stringifyWithYamlPackage(configYamlTree(project)));
     });
   }
 });
