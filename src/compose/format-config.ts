@@ -5,8 +5,8 @@
  */
 import { Scalar, stringify } from 'yaml';
 import type { Project } from '../model/project.js';
-import { emitYaml, NeedsFullWriter, Quoted } from './emit-yaml.js';
 import { PROJECT_SHAPE, type Shape } from './config-shape.js';
+import { emitYaml, NeedsFullWriter, Quoted } from './emit-yaml.js';
 
 /** The project as `docker compose config` prints it: YAML with compose's key order (name, services, networks, volumes, secrets, configs, then x-*; service keys in compose's order), no document marker. */
 export function formatConfigYaml(project: Project): string {

@@ -257,7 +257,6 @@ function describeFailure(
   if (e.kind === 'invalid') {
     return {
       message: `invalid interpolation format for ${dotted}: ${JSON.stringify(template)}`,
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: shows compose syntax, not a JS template
       hint: 'escape a literal $ as $$; a variable is $NAME, ${NAME}, ${NAME:-default} or ${NAME:?error}',
     };
   }

@@ -29,10 +29,12 @@ describe('splitShellWords', () => {
     expect(splitShellWords(line)).toEqual(words);
   });
 
-  it.each([`echo 'unterminated`, `echo "unterminated`, `echo "bad \\"`, 'trailing \\'])(
-    'rejects %j',
-    (line) => {
-      expect(() => splitShellWords(line)).toThrow(SyntaxError);
-    },
-  );
+  it.each([
+    `echo 'unterminated`,
+    `echo "unterminated`,
+    `echo "bad \\"`,
+    'trailing \\',
+  ])('rejects %j', (line) => {
+    expect(() => splitShellWords(line)).toThrow(SyntaxError);
+  });
 });

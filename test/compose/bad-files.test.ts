@@ -8,9 +8,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from '../../src/cli/io.js';
-import { runCli } from '../../src/cli/run-cli.js';
 import { projectRoot } from '../helpers/corpus.js';
+import { runDev } from '../helpers/run-in-process.js';
 
 const root = join(projectRoot, 'test/fixtures/bad');
 
@@ -18,21 +17,6 @@ interface CaseSpec {
   args?: string[];
   cwd?: string;
   env?: Record<string, string>;
-}
-
-/** Runs dev in-process in `cwd`; returns the exit code and what it wrote. */
-export async function runDev(args: string[], cwd: string, env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    readStdin: () => '',
-    cwd,
-    env: { HOME: '/home/test', ...env },
-  };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
 }
 
 describe('bad input gives a clear error', () => {

@@ -6,7 +6,11 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { configYamlTree, formatConfigYaml, stringifyWithYamlPackage } from '../../src/compose/format-config.js';
+import {
+  configYamlTree,
+  formatConfigYaml,
+  stringifyWithYamlPackage,
+} from '../../src/compose/format-config.js';
 import { type LoadProjectOptions, loadProject } from '../../src/compose/load-project.js';
 import { ComposeFileError, formatIssue } from '../../src/model/errors.js';
 import { corpusPath, describeCorpus, hasCorpus } from '../helpers/corpus.js';

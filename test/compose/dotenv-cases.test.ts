@@ -113,7 +113,6 @@ describe('dotenv beyond the corpus', () => {
     );
     const error = (() => {
       try {
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: a .env reference, not a JS template
         parseDotenv('A=1\nB=${X:?need X}\n');
       } catch (e) {
         return e as DotenvError;

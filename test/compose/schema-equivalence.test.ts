@@ -5,7 +5,7 @@
  * Also checks the validator the CLI ships (generated, or compiled at load) and the property
  * lookup behind "did you mean" hints.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
