@@ -219,7 +219,12 @@ export interface Engine {
   /** Attaches stdio to a running container (until it exits or `signal` aborts). */
   attach(
     id: string,
-    streams: { stdin?: NodeJS.ReadableStream; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; tty: boolean },
+    streams: {
+      stdin?: NodeJS.ReadableStream;
+      stdout: NodeJS.WritableStream;
+      stderr: NodeJS.WritableStream;
+      tty: boolean;
+    },
     signal?: AbortSignal,
   ): Promise<void>;
   /** A tar stream of `path` in the container. */
@@ -229,7 +234,10 @@ export interface Engine {
   /** `ps` inside the container: titles and rows. */
   top(id: string, psArgs?: string): Promise<{ titles: string[]; processes: string[][] }>;
   /** Engine events matching `labels`, until `signal` aborts. */
-  events(filters: { labels?: string[]; since?: string; until?: string }, signal?: AbortSignal): AsyncIterable<EngineEvent>;
+  events(
+    filters: { labels?: string[]; since?: string; until?: string },
+    signal?: AbortSignal,
+  ): AsyncIterable<EngineEvent>;
 }
 
 export interface NetworkCreateSpec {
@@ -238,7 +246,11 @@ export interface NetworkCreateSpec {
   internal?: boolean;
   attachable?: boolean;
   enableIpv6?: boolean;
-  ipam?: { driver?: string; config?: { subnet?: string; gateway?: string; ipRange?: string; auxAddresses?: Record<string, string> }[]; options?: Record<string, string> };
+  ipam?: {
+    driver?: string;
+    config?: { subnet?: string; gateway?: string; ipRange?: string; auxAddresses?: Record<string, string> }[];
+    options?: Record<string, string>;
+  };
   labels: Record<string, string>;
 }
 
@@ -289,7 +301,10 @@ export class ConflictError extends EngineError {
 export class EngineUnavailableError extends DevError {
   readonly attempts: { source: string; endpoint: string; error: string }[];
 
-  constructor(attempts: { source: string; endpoint: string; error: string }[], options: DevErrorOptions = {}) {
+  constructor(
+    attempts: { source: string; endpoint: string; error: string }[],
+    options: DevErrorOptions = {},
+  ) {
     const tried = attempts.map((a) => `${a.source} (${a.endpoint}): ${a.error}`).join('; ');
     super('ENGINE_UNAVAILABLE', `no container engine answered; tried ${tried || 'nothing'}`, {
       hint: options.hint ?? 'start Docker (or Podman), or set DOCKER_HOST',
