@@ -10,6 +10,13 @@ const EXCLUDED = new Set(['build', 'pull_policy', 'scale', 'depends_on', 'profil
 
 /** sha256 (hex) of the canonical JSON of the service's runtime config. */
 export function configHash(service: ServiceConfig): string {
+  return createHash('sha256')
+    .update(canonicalJson(hashedConfig(service)))
+    .digest('hex');
+}
+
+/** The part of a service's config the hash covers (a shallow copy without the excluded fields). */
+export function hashedConfig(service: ServiceConfig): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(service)) if (!EXCLUDED.has(k)) copy[k] = v;
   const deploy = copy.deploy as Record<string, unknown> | undefined;
@@ -17,7 +24,7 @@ export function configHash(service: ServiceConfig): string {
     const { replicas: _r, ...rest } = deploy;
     copy.deploy = rest;
   }
-  return createHash('sha256').update(canonicalJson(copy)).digest('hex');
+  return copy;
 }
 
 /** JSON with object keys sorted at every level and undefined values dropped, so equal configs hash equally. */
