@@ -156,7 +156,9 @@ function seedContainers(plan: Plan): ExecuteResult['containers'] {
       step.kind === 'start-container' ||
       step.kind === 'restart-container'
     ) {
-      (out[step.service] ??= []).push({ id: step.containerId, name: step.name, number: step.number });
+      const list = out[step.service] ?? [];
+      list.push({ id: step.containerId, name: step.name, number: step.number });
+      out[step.service] = list;
     }
   }
   return out;

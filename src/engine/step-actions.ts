@@ -159,7 +159,7 @@ function remember(
   service: string,
   container: { id: string; name: string; number: number },
 ): void {
-  const list = (ctx.containers[service] ??= []).filter((c) => c.number !== container.number);
+  const list = (ctx.containers[service] ?? []).filter((c) => c.number !== container.number);
   list.push(container);
   list.sort((a, b) => a.number - b.number);
   ctx.containers[service] = list;
