@@ -59,8 +59,9 @@ export interface CreateContainerStep extends StepBase {
   /** The recreate is due only to how this version of dev hashes configs. */
   toolUpgrade?: boolean;
   /**
-   * The service's image is (re)built in this plan and the container is otherwise up to date:
-   * replace it only if the build gives a new image id (an unchanged build keeps the container).
+   * The service's image is (re)built or pulled in this plan and the container is otherwise up to
+   * date: replace it only if the image id after the build/pull differs from the one the container
+   * runs; otherwise keep it (and start it when `start` is true and it is stopped).
    */
   onlyIfImageChanged?: boolean;
   start: boolean;
@@ -82,6 +83,11 @@ export interface RestartContainerStep extends StepBase {
   number: number;
   name: string;
   containerId: string;
+  /**
+   * Set when every cause is a conditional recreate (`onlyIfImageChanged`): the ids of those
+   * steps; restart only if at least one of them did replace its container.
+   */
+  onlyIfReplaced?: string[];
 }
 
 export interface StopContainerStep extends StepBase {
@@ -97,6 +103,8 @@ export interface RemoveContainerStep extends StepBase {
   service: string;
   name: string;
   containerId: string;
+  /** Also remove its anonymous volumes (`down --volumes`). */
+  volumes?: boolean;
 }
 
 export interface RemoveNetworkStep extends StepBase {
@@ -153,7 +161,10 @@ export type StepKind = Step['kind'];
 /** The plan and what it was made for. */
 export interface Plan {
   project: string;
+  /** In an order the DAG allows (every step after the steps it waits for). */
   steps: Step[];
+  /** The services the plan touches, dependencies first (reconcile); absent for other plans. */
+  services?: string[];
   /** Containers of services not in the project: listed, removed only with `--remove-orphans`. */
   orphans: { id: string; name: string; service: string }[];
   /** Things worth saying that are not steps (an external network to check, an ignored flag). */
