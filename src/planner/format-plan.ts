@@ -2,6 +2,8 @@
 import type { Plan } from './plan.js';
 import { stepDetail, stepLabel } from './step-label.js';
 
+export { planToJson } from './plan-to-json.js';
+
 /** The plan as text, one line per step (`keep     container trio-db-1 (up to date)`); stable for a given plan. */
 export function formatPlan(plan: Plan): string {
   const lines: string[] = [];

@@ -133,7 +133,7 @@ function decidePulled(project: Project, input: PulledInput): PullImageStep | und
       },
     );
   }
-  return pull(ref, allowed.note ? `missing (${allowed.note})` : 'missing', names);
+  return pull(ref, allowed.note ? `missing; ${allowed.note}` : 'missing', names);
 }
 
 function pull(ref: string, reason: string, services: string[]): PullImageStep {

@@ -161,7 +161,7 @@ function existing(
       kind: 'create-container',
       id: `container:${input.service}:${n}:create`,
       after: [],
-      reason: `image ${input.imageRefreshed}: recreated only if it changed`,
+      reason: `image ${input.imageRefreshed}`,
       ...base,
       replaces: { id: container.id, name: container.name },
       changes: [],

@@ -145,9 +145,9 @@ describe('reconcile', () => {
   it('scales to 0 by removing every container and waits for nothing', () => {
     const project = trio();
     const result = plan(project, stateAfterUp(project), { scale: { db: 0 } });
-    expect(result.steps.filter((s) => s.service === 'db' || s.id.startsWith('wait:db'))).toMatchObject([
-      { kind: 'remove-container', name: 'trio-db-1', reason: 'scaled 1 → 0' },
-    ]);
+    expect(
+      result.steps.filter((s) => ('service' in s && s.service === 'db') || s.id.startsWith('wait:db')),
+    ).toMatchObject([{ kind: 'remove-container', name: 'trio-db-1', reason: 'scaled 1 → 0' }]);
   });
 
   it('lists orphans, and removes them only with removeOrphans', () => {

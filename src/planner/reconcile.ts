@@ -237,7 +237,7 @@ function restartFor(
   const conditional = all.every((t) => t.conditional);
   const words = causes.map(({ dep, list }) => {
     const sure = list.filter((t) => !t.conditional);
-    if (sure.length === 0) return `dependency ${dep} may be recreated (new image)`;
+    if (sure.length === 0) return `dependency ${dep} may be recreated with a new image`;
     return `dependency ${dep} ${sure.some((t) => t.kind === 'recreated') ? 'recreated' : 'restarted'}`;
   });
   return {

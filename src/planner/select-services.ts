@@ -49,6 +49,17 @@ export function dependencyGraph(project: Project): Graph {
   return graph;
 }
 
+/** Throws PlanError (NO_SUCH_SERVICE, listing the project's services) for a name the project lacks. */
+export function checkServiceNames(project: Project, names: string[]): void {
+  for (const name of names) {
+    if (project.services[name]) continue;
+    const all = Object.keys(project.services).sort(compare);
+    throw new PlanError('NO_SUCH_SERVICE', `no such service: ${name}`, {
+      hint: all.length > 0 ? `services of this project: ${all.join(', ')}` : 'the project has no services',
+    });
+  }
+}
+
 /** The selected services; throws PlanError for an unknown target. */
 export function selectServices(
   project: Project,
@@ -57,13 +68,7 @@ export function selectServices(
 ): ServiceSelection {
   const graph = dependencyGraph(project);
   const all = graph.nodes();
-  for (const t of targets ?? []) {
-    if (!project.services[t]) {
-      throw new PlanError('NO_SUCH_SERVICE', `no such service: ${t}`, {
-        hint: all.length > 0 ? `services of this project: ${all.join(', ')}` : 'the project has no services',
-      });
-    }
-  }
+  checkServiceNames(project, targets ?? []);
   const named = targets && targets.length > 0 ? new Set(targets) : new Set(all);
   const selected = noDeps ? new Set(named) : graph.closure(named, 'dependencies');
   const order = graph.order().filter((s) => selected.has(s));

@@ -49,7 +49,13 @@ export function stepDetail(step: Step): string {
     case 'build-image':
       return `${step.reason}; service ${step.service}`;
     case 'create-container': {
-      const parts = [step.replaces ? `recreate: ${step.reason}` : step.reason];
+      const parts = [
+        step.onlyIfImageChanged
+          ? `${step.reason}; recreate only if the image id changed`
+          : step.replaces
+            ? `recreate: ${step.reason}`
+            : step.reason,
+      ];
       if (!step.start) parts.push('not started');
       return parts.join('; ');
     }
