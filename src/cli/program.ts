@@ -5,6 +5,7 @@
 import { Command, Option } from 'commander';
 import type { LoadProjectOptions } from '../compose/load-project.js';
 import type { AnsiMode, CliIO } from './io.js';
+// import { addProjectCommands } from './program-commands.js';
 import { VERSION } from './version.js';
 
 /** Flags every command accepts, as Docker Compose has them. */
@@ -16,6 +17,8 @@ export interface GlobalOptions {
   profile?: string[];
   ansi: AnsiMode;
   progress: 'auto' | 'tty' | 'plain' | 'json' | 'quiet';
+  /** `--engine`: docker, podman, bundled, or an endpoint URL. */
+  engine?: string;
 }
 
 /** What a command's action gets: its own options merged with the global ones, and the IO. */
@@ -62,6 +65,7 @@ export function buildProgram(
         .choices(['auto', 'tty', 'plain', 'json', 'quiet'])
         .default('auto'),
     )
+    .option('--engine <engine>', 'engine to use: docker, podman, bundled, or a URL (default: detected)')
     .showHelpAfterError('(run `dev help` for the list of commands)')
     // Subcommands copy these settings when created, so they are set first.
     .exitOverride()
@@ -110,6 +114,8 @@ export function buildProgram(
     .action(async (_o, cmd: Command) =>
       run(async () => (await import('./commands/config.js')).runConfig(ctx(cmd, []), { quiet: true })),
     );
+
+  // addProjectCommands(program, run, ctx);
 
   program
     .command('version')

@@ -44,7 +44,10 @@ export function renderError(error: unknown, io: CliIO, style: Style): number {
   if (error instanceof DevError) {
     const hint = error.hint ? style.dim(` — ${shortenPaths(error.hint, io.cwd)}`) : '';
     io.stderr.write(`${style.red('error')}: ${shortenPaths(error.message, io.cwd)}${hint}\n`);
+    writeDetails(error, io);
     debugStack(error, io);
+    if (error.code === 'USAGE') return ExitCode.usage;
+    if (error.code === 'INTERRUPTED') return ExitCode.interrupted;
     return error.code.startsWith('COMPOSE_') ||
       error.code.startsWith('ENV_FILE') ||
       error.code.startsWith('PROJECT_NAME')
@@ -57,6 +60,16 @@ export function renderError(error: unknown, io: CliIO, style: Style): number {
   );
   debugStack(error, io);
   return ExitCode.internal;
+}
+
+/** Errors that carry more for the user (a service's last health output and log lines). */
+function writeDetails(error: DevError, io: CliIO): void {
+  const e = error as DevError & { healthOutput?: string; logTail?: string[]; container?: string };
+  if (e.healthOutput) io.stderr.write(`  last health check: ${e.healthOutput.split('\n').join('\n    ')}\n`);
+  if (e.logTail && e.logTail.length > 0) {
+    io.stderr.write(`  last log lines${e.container ? ` of ${e.container}` : ''}:\n`);
+    for (const line of e.logTail) io.stderr.write(`    ${line}\n`);
+  }
 }
 
 function debugStack(error: unknown, io: CliIO): void {

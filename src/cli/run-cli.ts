@@ -4,6 +4,7 @@ import { ExitCode } from './exit-codes.js';
 import { type CliIO, createStyle, processIO } from './io.js';
 import { buildProgram, type CommandResult } from './program.js';
 import { renderError } from './render-error.js';
+import { separateCommand } from './separate-command.js';
 
 export async function runCli(argv: string[], io: CliIO = processIO()): Promise<number> {
   let code: number = ExitCode.ok;
@@ -18,7 +19,7 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
   };
   const program = buildProgram(io, run);
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(separateCommand(argv), { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       // help and version exit 0; unknown flags and commands are usage errors

@@ -17,7 +17,8 @@ export type ExecutionEvent =
   | { kind: 'skipped'; step: Step; reason: string }
   | { kind: 'warning'; step?: Step; message: string };
 
-export interface ExecuteOptions extends Omit<ActionContext, 'emit' | 'containers' | 'imageIds' | 'signal'> {
+export interface ExecuteOptions
+  extends Omit<ActionContext, 'emit' | 'containers' | 'imageIds' | 'replaced' | 'signal'> {
   engine: Engine;
   /** Steps running at once; Compose runs unbounded, a bound keeps big projects from flooding the engine. */
   concurrency?: number;
@@ -50,6 +51,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     emit,
     containers: seedContainers(plan),
     imageIds: new Map(),
+    replaced: new Set(),
     signal: options.signal,
   };
   const result: ExecuteResult = {

@@ -20,6 +20,8 @@ export interface ActionContext {
   containers: Record<string, { id: string; name: string; number: number }[]>;
   /** Image ids found after a pull or build, by reference. */
   imageIds: Map<string, string>;
+  /** Ids of the create steps that did replace a container (conditional ones may not). */
+  replaced: Set<string>;
   signal?: AbortSignal | undefined;
   /** The create request of one container of a service. */
   containerSpec: (input: {
@@ -77,14 +79,17 @@ export async function runStep(step: Step, ctx: ActionContext): Promise<string> {
       await engine.startContainer(step.containerId);
       return 'Started';
     case 'restart-container':
+      if (step.onlyIfReplaced && !step.onlyIfReplaced.some((id) => ctx.replaced.has(id))) return 'Running';
       await engine.restartContainer(step.containerId, ctx.stopTimeout);
       return 'Restarted';
     case 'stop-container':
-      await engine.stopContainer(step.containerId, ctx.stopTimeout);
+      await stopAndExplain(step, ctx);
       return 'Stopped';
     case 'remove-container':
-      await ignoreMissing(() => engine.stopContainer(step.containerId, ctx.stopTimeout));
-      await ignoreMissing(() => engine.removeContainer(step.containerId, { force: true }));
+      await ignoreMissing(() => stopAndExplain(step, ctx));
+      await ignoreMissing(() =>
+        engine.removeContainer(step.containerId, { force: true, volumes: step.volumes === true }),
+      );
       forget(ctx, step.service, step.containerId);
       return 'Removed';
     case 'remove-network':
@@ -147,6 +152,42 @@ async function createContainer(step: CreateContainerStep, ctx: ActionContext): P
     return 'Recreated';
   }
   return step.start ? 'Started' : 'Created';
+}
+
+/**
+ * Stops a container and, when it only stopped because the timeout ran out (killed, exit 137),
+ * says why that usually happens: PID 1 of a shell-form command or without an init ignores SIGTERM.
+ */
+async function stopAndExplain(
+  step: { containerId: string; name: string; service: string },
+  ctx: ActionContext,
+): Promise<void> {
+  const service = ctx.project.services[step.service];
+  const timeout = ctx.stopTimeout ?? goSeconds(service?.stop_grace_period) ?? 10;
+  const started = Date.now();
+  await ctx.engine.stopContainer(step.containerId, ctx.stopTimeout);
+  if (timeout < 1 || Date.now() - started < timeout * 900) return;
+  const details = await ctx.engine.inspectContainer(step.containerId).catch(() => undefined);
+  if (details?.exitCode === 137 && !details.oomKilled) {
+    ctx.emit({
+      kind: 'warning',
+      message: `${step.name} ignored ${service?.stop_signal ?? 'SIGTERM'} for ${timeout}s and was killed: its PID 1 does not handle the signal; add \`init: true\` to service "${step.service}" or use the exec form of its command (["prog", "arg"])`,
+    });
+  }
+}
+
+/** Seconds of a Go duration such as `1m30s`; undefined when absent or unreadable. */
+function goSeconds(duration: string | undefined): number | undefined {
+  if (!duration) return undefined;
+  const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001, us: 1e-6, µs: 1e-6, ns: 1e-9 };
+  let total = 0;
+  const re = /(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g;
+  let matched = '';
+  for (let m = re.exec(duration); m; m = re.exec(duration)) {
+    total += Number(m[1]) * (units[m[2] ?? 's'] ?? 1);
+    matched += m[0];
+  }
+  return matched === duration ? total : undefined;
 }
 
 async function rememberImage(ctx: ActionContext, ref: string): Promise<void> {

@@ -30,6 +30,21 @@ export interface ObservedContainer {
   labels: Record<string, string>;
   /** Unix seconds. */
   created: number;
+  /** The engine's words for the state, e.g. `Up 5 minutes (healthy)`, when the list gives them. */
+  status?: string;
+  /** The command as the engine shows it, when the list gives it. */
+  command?: string;
+  /** Published and exposed ports, when the list gives them. */
+  ports?: ObservedPort[];
+}
+
+/** One port of a container as the engine lists it. */
+export interface ObservedPort {
+  privatePort: number;
+  publicPort?: number;
+  /** Host address it is published on (`0.0.0.0`, `::`, `127.0.0.1`). */
+  ip?: string;
+  type: string;
 }
 
 /** A network of the project (label `com.docker.compose.network` = its key), or one the project names. */

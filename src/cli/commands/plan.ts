@@ -1,0 +1,36 @@
+/** `dev plan`: what `dev up` would do and why, without doing it (text, JSON, dot or mermaid). */
+import { formatGraph } from '../../planner/format-graph.js';
+import { formatPlan, planToJson } from '../../planner/format-plan.js';
+import type { CommandContext } from '../program.js';
+import { openEngine, openProject } from '../session.js';
+import { planUp } from './apply.js';
+import { parseScale, type UpOptions } from './up.js';
+
+export interface PlanOptions extends UpOptions {
+  format?: 'text' | 'json';
+  graph?: 'dot' | 'mermaid';
+}
+
+export async function runPlan(ctx: CommandContext<PlanOptions>): Promise<number> {
+  const { options: o, io } = ctx;
+  const session = await openProject(o, io, { services: ctx.args });
+  const engine = await openEngine(o, io);
+  const plan = await planUp(engine, session, {
+    ...(ctx.args.length ? { services: ctx.args } : {}),
+    ...(o.deps === false ? { noDeps: true } : {}),
+    ...(o.forceRecreate ? { forceRecreate: true } : {}),
+    ...(o.recreate === false ? { noRecreate: true } : {}),
+    ...(o.removeOrphans ? { removeOrphans: true } : {}),
+    ...(o.build === true
+      ? { build: 'always' as const }
+      : o.build === false
+        ? { build: 'never' as const }
+        : {}),
+    ...(o.pull ? { pull: o.pull } : {}),
+    ...(o.scale?.length ? { scale: parseScale(o.scale) } : {}),
+  });
+  if (o.graph) io.stdout.write(formatGraph(plan, o.graph));
+  else if (o.format === 'json') io.stdout.write(`${JSON.stringify(planToJson(plan), null, 2)}\n`);
+  else io.stdout.write(formatPlan(plan));
+  return 0;
+}

@@ -1,0 +1,143 @@
+/**
+ * `dev up`: plan and apply the project, then (unless detached) follow the logs of its
+ * containers until they exit or Ctrl-C stops them; `--wait` waits for running/healthy instead.
+ */
+import { DevError } from '../../model/errors.js';
+import type { ReconcileOptions } from '../../planner/reconcile-options.js';
+import { ExitCode } from '../exit-codes.js';
+import { installInterrupt } from '../interrupt.js';
+import type { CommandContext } from '../program.js';
+import { openEngine, openProject } from '../session.js';
+import { applyPlan, planUp } from './apply.js';
+import { attachProject } from './up-attached.js';
+import { waitForProject } from './up-wait.js';
+
+export interface UpOptions {
+  detach?: boolean;
+  wait?: boolean;
+  waitTimeout?: string;
+  build?: boolean;
+  pull?: 'always' | 'missing' | 'never' | 'build';
+  forceRecreate?: boolean;
+  recreate?: boolean;
+  deps?: boolean;
+  start?: boolean;
+  removeOrphans?: boolean;
+  scale?: string[];
+  timeout?: string;
+  abortOnContainerExit?: boolean;
+  exitCodeFrom?: string;
+  attachDependencies?: boolean;
+  color?: boolean;
+  logPrefix?: boolean;
+  timestamps?: boolean;
+  format?: 'text' | 'json';
+  engine?: string;
+}
+
+export async function runUp(ctx: CommandContext<UpOptions>): Promise<number> {
+  const { options: o, io } = ctx;
+  const services = ctx.args;
+  if (o.exitCodeFrom) o.abortOnContainerExit = true;
+  if (o.detach && o.abortOnContainerExit) {
+    throw new DevError('USAGE', '--abort-on-container-exit and --exit-code-from need attached mode', {
+      hint: 'drop -d',
+    });
+  }
+  const session = await openProject(o, io, { services });
+  if (o.exitCodeFrom && !session.project.services[o.exitCodeFrom]) {
+    throw new DevError('USAGE', `--exit-code-from: no service "${o.exitCodeFrom}" in the project`);
+  }
+  const engine = await openEngine(o, io);
+  const plan = await planUp(engine, session, reconcileOptions(o, services));
+  const interrupt = installInterrupt();
+  try {
+    const stopTimeout = o.timeout === undefined ? undefined : seconds(o.timeout, '--timeout');
+    const result = await applyPlan({
+      engine,
+      session,
+      plan,
+      io,
+      progress: o.progress,
+      signal: interrupt.signal,
+      ...(stopTimeout !== undefined ? { stopTimeout } : {}),
+    });
+    if (o.wait) {
+      const timeout = o.waitTimeout === undefined ? undefined : seconds(o.waitTimeout, '--wait-timeout');
+      return await waitForProject({
+        engine,
+        project: session.project,
+        containers: result.containers,
+        services: plan.services ?? Object.keys(session.project.services),
+        io,
+        json: o.format === 'json',
+        signal: interrupt.signal,
+        ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
+      });
+    }
+    if (o.detach || o.start === false) return ExitCode.ok;
+    return await attachProject({
+      engine,
+      project: session.project,
+      containers: result.containers,
+      services: attachedServices(session.project.services, services, o.attachDependencies, plan.services),
+      io,
+      interrupt,
+      printer: { color: o.color !== false, prefix: o.logPrefix !== false, timestamps: o.timestamps === true },
+      ...(o.abortOnContainerExit ? { abortOnExit: true } : {}),
+      ...(o.exitCodeFrom ? { exitCodeFrom: o.exitCodeFrom } : {}),
+      ...(stopTimeout !== undefined ? { stopTimeout } : {}),
+    });
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+function reconcileOptions(o: UpOptions, services: string[]): ReconcileOptions {
+  const r: ReconcileOptions = {};
+  if (services.length > 0) r.services = services;
+  if (o.deps === false) r.noDeps = true;
+  if (o.forceRecreate) r.forceRecreate = true;
+  if (o.recreate === false) r.noRecreate = true;
+  if (o.forceRecreate && o.recreate === false) {
+    throw new DevError('USAGE', '--force-recreate and --no-recreate cannot go together');
+  }
+  if (o.removeOrphans) r.removeOrphans = true;
+  if (o.build === true) r.build = 'always';
+  if (o.build === false) r.build = 'never';
+  if (o.pull) r.pull = o.pull;
+  if (o.start === false) r.noStart = true;
+  if (o.scale?.length) r.scale = parseScale(o.scale);
+  return r;
+}
+
+/** `--scale web=3` flags as a map; a bad one is a usage error. */
+export function parseScale(flags: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const flag of flags) {
+    const m = /^([^=]+)=(\d+)$/.exec(flag);
+    if (!m?.[1] || !m[2]) {
+      throw new DevError('USAGE', `--scale ${flag}: expected SERVICE=NUMBER`, { hint: 'e.g. --scale web=3' });
+    }
+    out[m[1]] = Number(m[2]);
+  }
+  return out;
+}
+
+/** A number of seconds from a flag; a bad one is a usage error. */
+export function seconds(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0)
+    throw new DevError('USAGE', `${flag} ${value}: expected a number of seconds`);
+  return n;
+}
+
+function attachedServices(
+  all: Record<string, { attach?: boolean }>,
+  targets: string[],
+  withDeps: boolean | undefined,
+  planned: string[] | undefined,
+): string[] {
+  const chosen = targets.length > 0 && !withDeps ? targets : (planned ?? Object.keys(all));
+  return chosen.filter((s) => all[s]?.attach !== false);
+}
