@@ -64,6 +64,17 @@ export interface ContainerMount {
   tmpfs?: { size?: number; mode?: number };
 }
 
+/** A file written into a container before it starts. */
+export interface ContainerFile {
+  /** Absolute path in the container. */
+  target: string;
+  content: string;
+  /** Default 0o444. */
+  mode?: number;
+  uid?: number;
+  gid?: number;
+}
+
 /** Everything needed to create one container of a service. */
 export interface ContainerSpec {
   /** Container name: `<project>-<service>-<n>` or `container_name`. */
@@ -84,6 +95,15 @@ export interface ContainerSpec {
   ipcMode?: string;
   pidMode?: string;
   volumesFrom?: string[];
+  /** `links` and `external_links` resolved to `container:alias` entries. */
+  links?: string[];
+  /**
+   * Secrets and configs whose content is not a file (`content`, `environment`): written into the
+   * container after create and before start, as Compose injects them.
+   */
+  files?: ContainerFile[];
+  /** A container this one replaces: its anonymous volumes are reused at the same targets, as Compose does. */
+  inheritVolumesFrom?: string;
   /** `dev run` overrides. */
   overrides?: {
     command?: string[];
@@ -100,7 +120,7 @@ export interface ContainerSpec {
 }
 
 /** What `inspectContainer` tells beyond the observed summary. */
-export interface ContainerDetails extends ObservedContainer {
+export interface ContainerDetails extends Omit<ObservedContainer, 'ports'> {
   startedAt?: string;
   finishedAt?: string;
   /** Last health-check results, newest last. */
@@ -312,5 +332,21 @@ export class EngineUnavailableError extends DevError {
     });
     this.name = 'EngineUnavailableError';
     this.attempts = attempts;
+  }
+}
+
+/** The engine at a known endpoint could not be reached: no socket, connection refused, TLS or ssh failure. */
+export class EngineConnectionError extends DevError {
+  readonly endpoint: string;
+  readonly reason: string;
+
+  constructor(endpoint: string, reason: string, options: DevErrorOptions = {}) {
+    super('ENGINE_CONNECTION', `cannot connect to the engine at ${endpoint}: ${reason}`, {
+      hint: options.hint ?? 'is the engine running? check DOCKER_HOST, the docker context, or --engine',
+      cause: options.cause,
+    });
+    this.name = 'EngineConnectionError';
+    this.endpoint = endpoint;
+    this.reason = reason;
   }
 }
