@@ -1,41 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEV_VERSION,
-  dep,
   emptyState,
   expectValidDag,
   imageId,
   makeContainer,
   makeProject,
   stateAfterUp,
+  trioProject,
 } from '../../test/planner/builders.js';
 import type { ObservedState } from '../model/observed.js';
 import { formatPlan } from './format-plan.js';
 import type { ReconcileOptions } from './reconcile.js';
 import { reconcile } from './reconcile.js';
 
-const trio = () =>
-  makeProject(
-    'trio',
-    {
-      db: {
-        image: 'postgres:16',
-        environment: { POSTGRES_PASSWORD: 'x' },
-        volumes: [{ type: 'volume', source: 'data', target: '/var/lib/postgresql/data' }],
-      },
-      api: {
-        build: { context: '/src/api', dockerfile: 'Dockerfile' },
-        environment: { DEBUG: 'false' },
-        depends_on: { db: dep('service_healthy', { restart: true }) },
-      },
-      web: {
-        image: 'nginx:1.25',
-        ports: [{ mode: 'ingress', target: 80, published: '8080', protocol: 'tcp' }],
-        depends_on: { api: dep() },
-      },
-    },
-    { volumes: { data: {} } },
-  );
+const trio = trioProject;
 
 const plan = (
   project = trio(),
@@ -229,68 +208,6 @@ describe('reconcile', () => {
     expect(formatPlan(plan(project, observed))).toMatchInlineSnapshot(`
       "remove   container old123_h-w-1 (duplicate of container number 1)
       keep     container h-w-1 (up to date)"
-    `);
-  });
-
-  it('follows --force-recreate, --no-recreate, --always-recreate-deps, --no-deps and targets', () => {
-    const project = trio();
-    const observed = stateAfterUp(project);
-    expect(
-      formatPlan(plan(project, observed, { services: ['api'], forceRecreate: true })),
-    ).toMatchInlineSnapshot(`
-      "keep     container trio-db-1 (up to date)
-      wait     service db healthy (needed by api)
-      create   container trio-api-1 (recreate: --force-recreate)"
-    `);
-    expect(
-      formatPlan(plan(project, observed, { services: ['api'], noDeps: true, alwaysRecreateDeps: true })),
-    ).toMatchInlineSnapshot(`"keep     container trio-api-1 (up to date)"`);
-    expect(
-      formatPlan(plan(project, observed, { services: ['web'], alwaysRecreateDeps: true })),
-    ).toMatchInlineSnapshot(`
-      "create   container trio-db-1 (recreate: --always-recreate-deps)
-      wait     service db healthy (needed by api)
-      create   container trio-api-1 (recreate: --always-recreate-deps)
-      wait     service api started (needed by web)
-      keep     container trio-web-1 (up to date)"
-    `);
-    const changed = trio();
-    (changed.services.db as { environment: Record<string, string> }).environment.POSTGRES_PASSWORD = 'y';
-    Object.assign(observed.containers[1] as object, { state: 'exited', exitCode: 0 });
-    expect(formatPlan(plan(changed, observed, { noRecreate: true }))).toMatchInlineSnapshot(`
-      "keep     container trio-db-1 (config changed: environment.POSTGRES_PASSWORD, not recreated (--no-recreate))
-      wait     service db healthy (needed by api)
-      start    container trio-api-1 (exited (0))
-      wait     service api started (needed by web)
-      keep     container trio-web-1 (up to date)"
-    `);
-    expect(() => plan(project, observed, { forceRecreate: true, noRecreate: true })).toThrow(
-      /cannot be used together/,
-    );
-    expect(() => plan(project, observed, { services: ['nope'] })).toThrow(
-      expect.objectContaining({ code: 'NO_SUCH_SERVICE', hint: 'services of this project: api, db, web' }),
-    );
-  });
-
-  it('creates without starting or waiting with noStart', () => {
-    const project = trio();
-    const result = plan(project, emptyState(project), { noStart: true });
-    expect(result.steps.some((s) => s.kind === 'wait-service')).toBe(false);
-    expect(result.steps.find((s) => s.id === 'container:web:1:create')?.after).toEqual([
-      'image:pull:nginx:1.25',
-      'network:create:default',
-      'container:api:1:create',
-    ]);
-    expect(
-      formatPlan(result)
-        .split('\n')
-        .filter((l) => l.includes('container')),
-    ).toMatchInlineSnapshot(`
-      [
-        "create   container trio-db-1 (missing; not started)",
-        "create   container trio-api-1 (missing; not started)",
-        "create   container trio-web-1 (missing; not started)",
-      ]
     `);
   });
 

@@ -135,3 +135,28 @@ export function afterOf(plan: Plan, id: string): string[] {
   if (!step) throw new Error(`no step ${id} in plan:\n${plan.steps.map((s) => s.id).join('\n')}`);
   return step.after;
 }
+
+/** The example project of the planner tests: db (named volume) ← api (built; healthy db, restart) ← web. */
+export function trioProject(): Project {
+  return makeProject(
+    'trio',
+    {
+      db: {
+        image: 'postgres:16',
+        environment: { POSTGRES_PASSWORD: 'x' },
+        volumes: [{ type: 'volume', source: 'data', target: '/var/lib/postgresql/data' }],
+      },
+      api: {
+        build: { context: '/src/api', dockerfile: 'Dockerfile' },
+        environment: { DEBUG: 'false' },
+        depends_on: { db: dep('service_healthy', { restart: true }) },
+      },
+      web: {
+        image: 'nginx:1.25',
+        ports: [{ mode: 'ingress', target: 80, published: '8080', protocol: 'tcp' }],
+        depends_on: { api: dep() },
+      },
+    },
+    { volumes: { data: {} } },
+  );
+}
