@@ -5,7 +5,7 @@
 import { Command, Option } from 'commander';
 import type { LoadProjectOptions } from '../compose/load-project.js';
 import type { AnsiMode, CliIO } from './io.js';
-// import { addProjectCommands } from './program-commands.js';
+import { addProjectCommands } from './program-commands.js';
 import { VERSION } from './version.js';
 
 /** Flags every command accepts, as Docker Compose has them. */
@@ -115,7 +115,7 @@ export function buildProgram(
       run(async () => (await import('./commands/config.js')).runConfig(ctx(cmd, []), { quiet: true })),
     );
 
-  // addProjectCommands(program, run, ctx);
+  addProjectCommands(program, run, ctx);
 
   program
     .command('version')

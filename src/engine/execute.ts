@@ -110,7 +110,13 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
             running--;
             const err = error instanceof Error ? error : new Error(String(error));
             const optional = step.kind === 'wait-service' && !step.required;
-            if (optional) {
+            if (options.signal?.aborted) {
+              // Ctrl-C cut a wait short: not the step's fault.
+              result.interrupted = true;
+              result.skipped.push({ step, reason: 'interrupted' });
+              emit({ kind: 'skipped', step, reason: 'interrupted' });
+              release(step, 'interrupted');
+            } else if (optional) {
               emit({ kind: 'warning', step, message: `${err.message} (optional dependency: going on)` });
               emit({ kind: 'done', step, outcome: 'Skipped', ms: Date.now() - started });
               release(step);

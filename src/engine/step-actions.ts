@@ -11,6 +11,30 @@ import type { ExecutionEvent } from './execute.js';
 import { networkCreateSpec, volumeCreateSpec } from './resource-specs.js';
 import { waitForService } from './wait-service.js';
 
+/** What the executor knows when it asks for a container's create request. */
+export interface ContainerSpecInput {
+  service: string;
+  number: number;
+  image: string;
+  imageId?: string;
+  /** Id of the container this one replaces (its anonymous volumes carry over). */
+  replaces?: string;
+  /** Containers of each service so far, by number: for `service:x` modes, `volumes_from`, links. */
+  containerNames: Record<string, string[]>;
+}
+
+/** What the executor knows when it asks for a container's create request. */
+export interface ContainerSpecInput {
+  service: string;
+  number: number;
+  image: string;
+  imageId?: string;
+  /** Id of the container this one replaces (its anonymous volumes carry over). */
+  replaces?: string;
+  /** Containers of each service so far, by number: for `service:x` modes, `volumes_from`, links. */
+  containerNames: Record<string, string[]>;
+}
+
 /** What the steps share while a plan runs. */
 export interface ActionContext {
   engine: Engine;
@@ -24,12 +48,7 @@ export interface ActionContext {
   replaced: Set<string>;
   signal?: AbortSignal | undefined;
   /** The create request of one container of a service. */
-  containerSpec: (input: {
-    service: string;
-    number: number;
-    image: string;
-    imageId?: string;
-  }) => ContainerSpec;
+  containerSpec: (input: ContainerSpecInput) => ContainerSpec;
   /** The build request of a service's image, tagged `tag`. */
   buildSpec: (service: string, tag: string) => BuildSpec;
   /** Seconds before SIGKILL when stopping (`-t`); undefined: each container's own. */
@@ -141,6 +160,10 @@ async function createContainer(step: CreateContainerStep, ctx: ActionContext): P
     number: step.number,
     image,
     ...(imageId ? { imageId } : {}),
+    ...(step.replaces ? { replaces: step.replaces.id } : {}),
+    containerNames: Object.fromEntries(
+      Object.entries(ctx.containers).map(([service, list]) => [service, list.map((c) => c.name)]),
+    ),
   });
   if (imageId) spec.labels[Labels.image] = imageId;
   if (step.replaces) spec.labels[Labels.replace] = step.replaces.id;

@@ -51,6 +51,8 @@ export interface ApplyOptions {
   signal?: AbortSignal;
   stopTimeout?: number;
   waitTimeoutMs?: number;
+  /** Return an interrupted result instead of throwing (the caller cleans up). */
+  allowInterrupt?: boolean;
   /** Build without cache, pull base images (`build --no-cache --pull`). */
   build?: { noCache?: boolean; pull?: boolean };
 }
@@ -58,17 +60,21 @@ export interface ApplyOptions {
 /** Executes the plan with progress output; throws a DevError naming what failed. */
 export async function applyPlan(o: ApplyOptions): Promise<ExecuteResult> {
   const { project, loaded } = o.session;
+  const io = o.io;
   const progress = createProgress(o.progress, o.io, o.plan.steps);
   for (const w of o.plan.warnings) o.io.stderr.write(`warning: ${w}\n`);
   const result = await executePlan(o.plan, {
     engine: o.engine,
     project,
-    containerSpec: ({ service, number, image }) =>
+    containerSpec: ({ service, number, image, replaces, containerNames }) =>
       buildContainerSpec({
         project,
         service,
         number,
         image,
+        containerNames,
+        environment: io.env,
+        ...(replaces ? { replaces } : {}),
         devVersion: VERSION,
         configFiles: loaded?.files ?? [],
         environmentFiles: loaded?.envFiles ?? [],
@@ -81,7 +87,9 @@ export async function applyPlan(o: ApplyOptions): Promise<ExecuteResult> {
   });
   await progress.close();
   if (result.failed.length > 0) throw failureError(result);
-  if (result.interrupted) throw new DevError('INTERRUPTED', 'interrupted; run the command again to finish');
+  if (result.interrupted && !o.allowInterrupt) {
+    throw new DevError('INTERRUPTED', 'interrupted; run the command again to finish');
+  }
   return result;
 }
 

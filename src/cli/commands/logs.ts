@@ -10,6 +10,7 @@ import type { CommandContext } from '../program.js';
 import { LogPrinter, shortName } from '../render/log-printer.js';
 import { openEngine, openProject } from '../session.js';
 import { projectContainers } from './project-containers.js';
+import { useColor } from './up.js';
 
 export interface LogsOptions {
   follow?: boolean;
@@ -34,7 +35,7 @@ export async function runLogs(ctx: CommandContext<LogsOptions>): Promise<number>
   });
   if (o.index) containers = containers.filter((c) => c.number === Number(o.index));
   const printer = new LogPrinter(io, {
-    color: o.color !== false && !!io.stdout.isTTY && io.env.NO_COLOR === undefined,
+    color: useColor(o, io),
     prefix: o.logPrefix !== false,
     timestamps: o.timestamps === true,
   });

@@ -29,8 +29,12 @@ export async function runPlan(ctx: CommandContext<PlanOptions>): Promise<number>
     ...(o.pull ? { pull: o.pull } : {}),
     ...(o.scale?.length ? { scale: parseScale(o.scale) } : {}),
   });
-  if (o.graph) io.stdout.write(formatGraph(plan, o.graph));
-  else if (o.format === 'json') io.stdout.write(`${JSON.stringify(planToJson(plan), null, 2)}\n`);
-  else io.stdout.write(formatPlan(plan));
+  const text =
+    o.graph !== undefined
+      ? formatGraph(plan, o.graph)
+      : o.format === 'json'
+        ? JSON.stringify(planToJson(plan), null, 2)
+        : formatPlan(plan);
+  io.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
   return 0;
 }

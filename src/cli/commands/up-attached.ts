@@ -5,12 +5,15 @@
  */
 import type { Engine } from '../../engine/engine.js';
 import type { ExecuteResult } from '../../engine/execute.js';
+import { executePlan } from '../../engine/execute.js';
 import type { Project } from '../../model/project.js';
 import { ExitCode } from '../exit-codes.js';
 import { type FollowTarget, followLogs } from '../follow-logs.js';
 import type { Interrupt } from '../interrupt.js';
 import type { CliIO } from '../io.js';
 import { LogPrinter, type LogPrinterOptions, shortName } from '../render/log-printer.js';
+import { createProgress, type ProgressMode } from '../render/progress.js';
+import { stopPlan } from './stop-plan.js';
 
 export interface AttachOptions {
   engine: Engine;
@@ -20,6 +23,7 @@ export interface AttachOptions {
   io: CliIO;
   interrupt: Interrupt;
   printer: LogPrinterOptions;
+  progress: ProgressMode;
   /** Unix seconds: show what containers printed from then on. */
   since?: number;
   abortOnExit?: boolean;
@@ -39,9 +43,11 @@ export async function attachProject(o: AttachOptions): Promise<number> {
   const printer = new LogPrinter(o.io, o.printer);
   o.io.stdout.write(`Attaching to ${targets.map((t) => t.label).join(', ')}\n`);
   const stopAll = async (kill: boolean) => {
-    await Promise.allSettled(
-      all.map((c) => (kill ? o.engine.killContainer(c.id) : o.engine.stopContainer(c.id, o.stopTimeout))),
-    );
+    if (kill) {
+      await Promise.allSettled(all.map((c) => o.engine.killContainer(c.id)));
+      return;
+    }
+    await stopProject(o);
   };
   let firstExit: number | undefined;
   let stopping: Promise<void> | undefined;
@@ -83,4 +89,30 @@ export async function attachProject(o: AttachOptions): Promise<number> {
     return details?.exitCode ?? ExitCode.failure;
   }
   return firstExit ?? ExitCode.ok;
+}
+
+/** Stops the containers, dependents first, with progress. */
+export async function stopProject(o: {
+  engine: Engine;
+  project: Project;
+  containers: ExecuteResult['containers'];
+  io: CliIO;
+  progress: ProgressMode;
+  stopTimeout?: number;
+}): Promise<void> {
+  const plan = stopPlan(o.project, o.containers);
+  const progress = createProgress(o.progress, o.io, plan.steps);
+  await executePlan(plan, {
+    engine: o.engine,
+    project: o.project,
+    onEvent: (e) => progress.onEvent(e),
+    containerSpec: () => {
+      throw new Error('a stop plan creates nothing');
+    },
+    buildSpec: () => {
+      throw new Error('a stop plan builds nothing');
+    },
+    stopTimeout: o.stopTimeout,
+  });
+  await progress.close();
 }

@@ -6,10 +6,11 @@ import { DevError } from '../../model/errors.js';
 import type { ReconcileOptions } from '../../planner/reconcile-options.js';
 import { ExitCode } from '../exit-codes.js';
 import { installInterrupt } from '../interrupt.js';
+import type { CliIO } from '../io.js';
 import type { CommandContext } from '../program.js';
 import { openEngine, openProject } from '../session.js';
 import { applyPlan, planUp } from './apply.js';
-import { attachProject } from './up-attached.js';
+import { attachProject, stopProject } from './up-attached.js';
 import { waitForProject } from './up-wait.js';
 
 export interface UpOptions {
@@ -38,6 +39,7 @@ export interface UpOptions {
 export async function runUp(ctx: CommandContext<UpOptions>): Promise<number> {
   const { options: o, io } = ctx;
   const services = ctx.args;
+  const startedAt = Math.floor(Date.now() / 1000) - 1;
   if (o.exitCodeFrom) o.abortOnContainerExit = true;
   if (o.detach && o.abortOnContainerExit) {
     throw new DevError('USAGE', '--abort-on-container-exit and --exit-code-from need attached mode', {
@@ -60,8 +62,22 @@ export async function runUp(ctx: CommandContext<UpOptions>): Promise<number> {
       io,
       progress: o.progress,
       signal: interrupt.signal,
+      allowInterrupt: true,
       ...(stopTimeout !== undefined ? { stopTimeout } : {}),
     });
+    if (result.interrupted) {
+      // Attached, Ctrl-C means "stop the project"; detached, it only cancels what was left to do.
+      if (!o.detach)
+        await stopProject({
+          engine,
+          project: session.project,
+          containers: result.containers,
+          io,
+          progress: o.progress,
+          ...(stopTimeout !== undefined ? { stopTimeout } : {}),
+        });
+      return ExitCode.interrupted;
+    }
     if (o.wait) {
       const timeout = o.waitTimeout === undefined ? undefined : seconds(o.waitTimeout, '--wait-timeout');
       return await waitForProject({
@@ -83,7 +99,9 @@ export async function runUp(ctx: CommandContext<UpOptions>): Promise<number> {
       services: attachedServices(session.project.services, services, o.attachDependencies, plan.services),
       io,
       interrupt,
-      printer: { color: o.color !== false, prefix: o.logPrefix !== false, timestamps: o.timestamps === true },
+      progress: o.progress,
+      since: startedAt,
+      printer: { color: useColor(o, io), prefix: o.logPrefix !== false, timestamps: o.timestamps === true },
       ...(o.abortOnContainerExit ? { abortOnExit: true } : {}),
       ...(o.exitCodeFrom ? { exitCodeFrom: o.exitCodeFrom } : {}),
       ...(stopTimeout !== undefined ? { stopTimeout } : {}),
@@ -91,6 +109,13 @@ export async function runUp(ctx: CommandContext<UpOptions>): Promise<number> {
   } finally {
     interrupt.dispose();
   }
+}
+
+/** Colours in logs: not with --no-color, --ansi never, NO_COLOR, or when stdout is not a terminal. */
+export function useColor(o: { color?: boolean; ansi: string }, io: CliIO): boolean {
+  if (o.color === false || o.ansi === 'never') return false;
+  if (o.ansi === 'always') return true;
+  return !!io.stdout.isTTY && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
 }
 
 function reconcileOptions(o: UpOptions, services: string[]): ReconcileOptions {
