@@ -59,6 +59,11 @@ export class DockerApiEngine implements Engine {
     };
   }
 
+  /** The underlying API client, for calls beyond the contract (and tests asserting raw engine state). */
+  get api(): DockerClient {
+    return this.ctx.client;
+  }
+
   /** Closes idle connections, so a short-lived process can exit at once. */
   close(): void {
     this.ctx.client.close();

@@ -108,6 +108,8 @@ export async function buildImage(
       isolation: b.isolation,
       ulimits: ulimits.length > 0 ? JSON.stringify(ulimits) : undefined,
       rm: true,
+      // A failed step's container would otherwise stay behind.
+      forcerm: true,
     },
     ...(context.body ? { body: context.body } : {}),
     headers: {

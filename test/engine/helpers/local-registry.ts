@@ -1,0 +1,66 @@
+/** A local Docker registry (Debian's docker-registry) on 127.0.0.1, started and stopped by PID. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventually, freePort } from './test-image.js';
+
+export interface LocalRegistry {
+  /** `127.0.0.1:<port>` */
+  host: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a registry with a temporary config and storage; resolves once it answers /v2/. */
+export async function startRegistry(binary = 'docker-registry'): Promise<LocalRegistry> {
+  const dir = mkdtempSync(join(tmpdir(), 'dev-registry-'));
+  const port = await freePort();
+  const config = join(dir, 'config.yml');
+  writeFileSync(
+    config,
+    [
+      'version: 0.1',
+      'log:',
+      '  level: error',
+      'storage:',
+      '  filesystem:',
+      `    rootdirectory: ${join(dir, 'data')}`,
+      '  delete:',
+      '    enabled: true',
+      'http:',
+      `  addr: 127.0.0.1:${port}`,
+      '',
+    ].join('\n'),
+  );
+  const child: ChildProcess = spawn(binary, ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGTERM');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await eventually(
+      () =>
+        new Promise<true | undefined>((resolve) => {
+          if (child.exitCode !== null) throw new Error(`docker-registry exited: ${stderr}`);
+          const req = request({ host: '127.0.0.1', port, path: '/v2/' }, (res) => {
+            res.resume();
+            resolve(res.statusCode === 200 ? true : undefined);
+          });
+          req.on('error', () => resolve(undefined));
+          req.end();
+        }),
+      'the local registry',
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { host: `127.0.0.1:${port}`, stop };
+}
