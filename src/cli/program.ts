@@ -128,5 +128,28 @@ export function buildProgram(
       }),
     );
 
+  shareGlobalOptions(program);
   return program;
+}
+
+/**
+ * Global flags go before the command, as in Compose (`dev -f x.yaml up`), and also after it
+ * (`dev up -f x.yaml`) unless the command has a flag of that name itself: `rm -f` is
+ * `--force` and `down -v` is `--volumes`, as Compose users expect.
+ */
+function shareGlobalOptions(program: Command): void {
+  program.enablePositionalOptions();
+  for (const sub of program.commands) {
+    const taken = new Set(sub.options.flatMap((o) => [o.short, o.long].filter((f): f is string => !!f)));
+    for (const g of program.options) {
+      if (!g.long || g.long === '--version' || taken.has(g.long)) continue;
+      const value = g.required ? ' <value>' : g.optional ? ' [value]' : '';
+      const flags = g.short && !taken.has(g.short) ? `${g.short}, ${g.long}${value}` : `${g.long}${value}`;
+      // No default on the copy: it would hide the value given before the command.
+      const copy = new Option(flags, g.description).hideHelp();
+      if (g.parseArg) copy.argParser(g.parseArg);
+      if (g.argChoices) copy.choices(g.argChoices);
+      sub.addOption(copy);
+    }
+  }
 }

@@ -1,5 +1,5 @@
 /** Runs the built CLI (dist/dev.cjs) as a user would: a real process, its exit code and output. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ export interface RunOptions {
   cwd: string;
   env?: Record<string, string>;
   input?: string;
+  timeout?: number;
 }
 
 /** `dev ...args` in `cwd` with a clean environment (PATH, HOME and what `env` adds). */
@@ -32,7 +33,36 @@ export function runBuilt(args: string[], options: RunOptions): RunResult {
     },
     input: options.input ?? '',
     encoding: 'utf8',
-    timeout: 30_000,
+    timeout: options.timeout ?? 30_000,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Starts `dev ...args` without waiting: for attached `up`, Ctrl-C and kill -9 tests. */
+export function startBuilt(args: string[], options: RunOptions): import('node:child_process').ChildProcess {
+  return spawn(process.execPath, [devBinary, ...args], {
+    cwd: options.cwd,
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? '/root',
+      DEV_CACHE_DIR: cacheDir,
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Output and exit code of a started process, once it exits. */
+export function finished(child: import('node:child_process').ChildProcess): Promise<RunResult> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  return new Promise((resolve) => {
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr }));
+  });
 }

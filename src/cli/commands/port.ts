@@ -25,6 +25,8 @@ export async function runPort(
       hint: 'publish it under `ports:` in the compose file',
     });
   }
-  for (const b of bindings) io.stdout.write(`${b.hostIp || '0.0.0.0'}:${b.hostPort}\n`);
+  // As Compose: the first binding (IPv4 before the IPv6 twin dockerd adds).
+  const b = bindings.find((x) => !x.hostIp.includes(':')) ?? bindings[0];
+  if (b) io.stdout.write(`${b.hostIp || '0.0.0.0'}:${b.hostPort}\n`);
   return 0;
 }
