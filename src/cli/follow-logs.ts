@@ -11,6 +11,7 @@ export interface FollowTarget {
   id: string;
   /** Name shown in the prefix (`web-1`). */
   label: string;
+  service?: string;
 }
 
 export interface FollowOptions {

@@ -33,6 +33,13 @@ export interface AttachOptions {
 
 /** Follows until done and returns the exit code `up` ends with. */
 export async function attachProject(o: AttachOptions): Promise<number> {
+  const oneShot = new Set(
+    Object.values(o.project.services).flatMap((s) =>
+      Object.entries(s.depends_on ?? {})
+        .filter(([, d]) => d.condition === 'service_completed_successfully')
+        .map(([name]) => name),
+    ),
+  );
   const targets: (FollowTarget & { service: string })[] = [];
   for (const service of o.services) {
     for (const c of o.containers[service] ?? []) {
@@ -71,8 +78,10 @@ export async function attachProject(o: AttachOptions): Promise<number> {
     printer,
     log: { tail: 'all', ...(o.since ? { since: String(o.since) } : {}) },
     signal: follow.signal,
-    onExit: (_t, code) => {
+    onExit: (t, code) => {
       if (!o.abortOnExit) return false;
+      // One-shot dependencies are meant to exit; only their failure aborts.
+      if (code === 0 && t.service && oneShot.has(t.service)) return false;
       firstExit ??= code;
       if (!stopping) {
         o.io.stderr.write(`Aborting on container exit...\n`);
