@@ -113,7 +113,9 @@ describe.skipIf(!isRoot)('importImage', () => {
     expect(inspect.Config.Env).toEqual(['PATH=/bin']);
     expect(inspect.Config.Labels).toEqual({ x: 'y' });
     expect(inspect.RootFS.Layers).toHaveLength(1);
-    expect(inspect.Size).toBe('not really busybox'.length + 'root:x:0:0:root:/root:/bin/sh\n'.length);
+    expect(inspect.Size).toBe(
+      'not really busybox'.length + 'root:x:0:0:root:/root:/bin/sh\n'.length + 'busybox'.length,
+    );
     const list = listImages(store);
     expect(list.map((i) => i.RepoTags)).toContainEqual(['example/imported:v1']);
     expect(listImages(store, { filters: { label: ['x=y'] } })).toHaveLength(1);
@@ -148,7 +150,7 @@ describe.skipIf(!isRoot)('importImage', () => {
     const dockerId = docker(args, rootfsTar).trim();
     try {
       const theirs = (
-        await dockerApi<{ Config: unknown; RootFS: { Layers: string[] }; Comment: string }>(
+        await dockerApi<{ Config: unknown; RootFS: { Layers: string[] }; Comment: string; Size: number }>(
           `/images/${dockerId}/json`,
         )
       ).body;
@@ -158,6 +160,7 @@ describe.skipIf(!isRoot)('importImage', () => {
       expect(JSON.stringify(ours.Config)).toBe(JSON.stringify(theirs.Config));
       expect(ours.RootFS.Layers).toEqual(theirs.RootFS.Layers);
       expect(ours.Comment).toBe(theirs.Comment);
+      expect(ours.Size).toBe(theirs.Size);
       const raw = JSON.parse(store.rawConfig(image.id).toString()) as ImageConfig;
       expect(Object.keys(raw.config!)).toEqual(Object.keys(theirs.Config as object));
     } finally {

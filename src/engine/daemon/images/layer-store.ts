@@ -96,6 +96,11 @@ export class LayerStore {
     this.load();
   }
 
+  /** How compressed layers are inflated (external tool paths). */
+  get decompressOptions(): DecompressOptions | undefined {
+    return this.options.decompress;
+  }
+
   has(diffId: string): boolean {
     return this.load().has(diffId);
   }

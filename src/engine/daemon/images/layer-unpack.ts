@@ -55,7 +55,7 @@ export interface UnpackLayerResult {
   diffId: string;
   /** Bytes of the uncompressed tar. */
   tarSize: number;
-  /** Bytes of file content (hard links counted once), as Docker reports a layer's size. */
+  /** Bytes of file content and symlink targets (hard links once), as Docker reports a layer's size. */
   size: number;
   /** Directories marked opaque, relative to the layer root ('' is the root). */
   opaqueDirs: string[];
@@ -181,6 +181,8 @@ class UnpackState {
         return undefined;
       case 'symlink':
         symlinkSync(header.linkname, abs);
+        // Docker's size counts a symlink's lstat size: its target's length
+        this.size += Buffer.byteLength(header.linkname);
         if (this.owners) lchownSync(abs, header.uid, header.gid);
         lutimesSync(abs, header.mtime, header.mtime);
         return undefined;
