@@ -99,8 +99,9 @@ export function buildChainRules(
   const i = chains.input;
   if (networks.length > 0) filter.push(`-A ${i} -i lo -j RETURN`);
   for (const n of networks) {
-    // route_localnet is on for the bridge (127.0.0.1 ports); nothing else may use it to reach the host's loopback
-    filter.push(`-A ${i} -i ${n.bridge} -d 127.0.0.0/8 -j DROP`);
+    // route_localnet is on for the bridge (127.0.0.1 ports): replies to the host's connections come back
+    // to 127.0.0.1 through it, but nothing may start a connection to the host's loopback that way
+    filter.push(`-A ${i} -i ${n.bridge} -d 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED -j DROP`);
     if (!n.dns) continue;
     for (const proto of ['udp', 'tcp']) {
       filter.push(`-A ${i} -i ${n.bridge} -d ${n.gateway}/32 -p ${proto} -m ${proto} --dport 53 -j ACCEPT`);
