@@ -8,7 +8,7 @@ import type { DockerApiEngine } from '../../src/engine/docker-api/docker-api-eng
 import { Labels } from '../../src/model/labels.js';
 import { ensureTestImage, shortId } from './helpers/test-image.js';
 import { containerTests } from './suite-containers.js';
-import { imageTests } from './suite-images.js';
+import { imageTests, registryTests } from './suite-images.js';
 import { observeTests } from './suite-observe.js';
 import { streamTests } from './suite-streams.js';
 
@@ -64,6 +64,7 @@ export function engineSuite(name: string, makeEngine: () => Promise<EngineUnderT
     containerTests(ctx);
     streamTests(ctx);
     imageTests(ctx);
+    registryTests(ctx);
     observeTests(ctx);
   });
 }

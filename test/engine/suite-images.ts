@@ -138,41 +138,47 @@ export function imageTests(t: SuiteContext): void {
       await t.engine.removeImage(tag);
       expect(await t.engine.inspectImage(tag)).toBeUndefined();
     });
+  });
+}
 
-    describe.skipIf(!hasRegistry)('with a local registry', () => {
-      let registry: LocalRegistry;
-      beforeAll(async () => {
-        registry = await startRegistry();
-      }, 60_000);
-      afterAll(async () => {
-        await registry?.stop();
-      });
+/** Registers push and pull tests against a local registry (skipped without docker-registry). */
+export function registryTests(t: SuiteContext): void {
+  describe.skipIf(!hasRegistry)('with a local registry', () => {
+    let registry: LocalRegistry;
+    beforeAll(async () => {
+      registry = await startRegistry();
+    }, 60_000);
+    const ref = () => `${registry.host}/devtest/busybox:${t.runId}`;
+    afterAll(async () => {
+      // The pushed tag carries no run label: removed here even when a test failed half-way.
+      if (registry) await t.engine.removeImage(ref()).catch(() => {});
+      await registry?.stop();
+    });
 
-      it('pushes and pulls, reporting progress', async () => {
-        const ref = `${registry.host}/devtest/busybox:${t.runId}`;
-        await t.engine.tagImage(TEST_IMAGE, ref);
-        const pushed: ProgressEvent[] = [];
-        await t.engine.pushImage(ref, (e) => pushed.push(e));
-        expect(pushed.length).toBeGreaterThan(0);
-        const original = await t.engine.inspectImage(ref);
-        await t.engine.removeImage(ref);
-        expect(await t.engine.inspectImage(ref)).toBeUndefined();
-        const pulled: ProgressEvent[] = [];
-        await t.engine.pullImage(ref, (e) => pulled.push(e));
-        expect(
-          pulled.some((e) => /Downloaded newer image|Pull complete|Image is up to date/.test(e.status)),
-        ).toBe(true);
-        expect((await t.engine.inspectImage(ref))?.id).toBe(original?.id);
-        await t.engine.removeImage(ref);
-      });
+    it('pushes and pulls, reporting progress', async () => {
+      const image = ref();
+      await t.engine.tagImage(TEST_IMAGE, image);
+      const pushed: ProgressEvent[] = [];
+      await t.engine.pushImage(image, (e) => pushed.push(e));
+      expect(pushed.length).toBeGreaterThan(0);
+      const original = await t.engine.inspectImage(image);
+      await t.engine.removeImage(image);
+      expect(await t.engine.inspectImage(image)).toBeUndefined();
+      const pulled: ProgressEvent[] = [];
+      await t.engine.pullImage(image, (e) => pulled.push(e));
+      expect(
+        pulled.some((e) => /Downloaded newer image|Pull complete|Image is up to date/.test(e.status)),
+      ).toBe(true);
+      expect((await t.engine.inspectImage(image))?.id).toBe(original?.id);
+      await t.engine.removeImage(image);
+    });
 
-      it('fails a pull of a missing tag with a typed error', async () => {
-        const error = await t.engine
-          .pullImage(`${registry.host}/devtest/none:${t.runId}`)
-          .catch((e: unknown) => e);
-        expect(error).toBeInstanceOf(EngineError);
-        expect((error as EngineError).message).toMatch(/not found|manifest unknown/i);
-      });
+    it('fails a pull of a missing tag with a typed error', async () => {
+      const error = await t.engine
+        .pullImage(`${registry.host}/devtest/none:${t.runId}`)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(EngineError);
+      expect((error as EngineError).message).toMatch(/not found|manifest unknown/i);
     });
   });
 }

@@ -35,22 +35,26 @@ export class StdioSocket extends Duplex {
       this.touch();
       if (!this.push(chunk)) stdout.pause();
     });
-    stdout?.on('end', () => this.push(null));
     stderr?.on('data', (chunk: Buffer) => {
       // Kept for the error message only, bounded.
       if (this.stderrText.length < 4096) this.stderrText += chunk.toString('utf8');
     });
     stdin?.on('error', () => {
-      // EPIPE when the process died first: reported through 'exit'.
+      // EPIPE when the process died first: reported through 'close'.
     });
     this.child.on('error', (error: NodeJS.ErrnoException) => {
       const why = error.code === 'ENOENT' ? `${command.command} is not installed` : error.message;
       this.destroy(new EngineConnectionError(this.endpoint, why, { cause: error }));
     });
-    this.child.on('exit', (code, signal) => {
-      if (this.destroyed || (code === 0 && this.readableEnded)) return;
+    // 'close' comes once the process has exited and its output is drained: only then is it
+    // known whether the end of output is a clean close or ssh failing (say, an unknown host).
+    this.child.on('close', (code, signal) => {
+      if (this.destroyed) return;
+      if (code === 0) {
+        this.push(null);
+        return;
+      }
       const detail = this.stderrText.trim().split('\n').pop()?.trim();
-      if (code === 0) return;
       const why =
         detail ||
         (signal ? `${command.command} killed by ${signal}` : `${command.command} exited with ${code}`);
@@ -69,7 +73,8 @@ export class StdioSocket extends Duplex {
       callback(new EngineConnectionError(this.endpoint, 'connection closed'));
       return;
     }
-    stdin.write(chunk, encoding, (error) => callback(error ?? null));
+    // A failed write (EPIPE) means the process is going away: 'close' reports why, with its stderr.
+    stdin.write(chunk, encoding, () => callback());
   }
 
   override _final(callback: (error?: Error | null) => void): void {
