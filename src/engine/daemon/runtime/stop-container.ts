@@ -1,0 +1,56 @@
+/**
+ * Stopping a container as Docker does: the stop signal, a grace period, then SIGKILL. A paused
+ * container is thawed after the signal so it can act on it.
+ */
+import type { ContainerEntry } from './container-table.js';
+import type { OciRuntimeCli } from './oci-runtime-cli.js';
+import { ContainerStateError } from './runtime-errors.js';
+
+/** Seconds to wait for an exit after SIGKILL before calling the container stuck. */
+export const KILL_GRACE_SECONDS = 30;
+
+export interface StopContainerOptions {
+  entry: ContainerEntry;
+  oci: OciRuntimeCli;
+  /** Normalised signal name. */
+  signal: string;
+  /** Seconds before SIGKILL; negative waits forever. */
+  timeoutSeconds: number;
+  thaw: () => Promise<void>;
+}
+
+/** Signals, waits, kills; resolves once the run has ended. */
+export async function stopContainer(options: StopContainerOptions): Promise<void> {
+  const { entry, oci, signal } = options;
+  const id = entry.record.id;
+  const all = sharesPidNamespace(entry);
+  const exited = entry.nextExit.promise;
+  // It may have exited on its own meanwhile; the wait below tells.
+  await oci.kill(id, signal, signal === 'SIGKILL' && all).catch(() => {});
+  if (entry.status === 'paused') await options.thaw();
+  if (options.timeoutSeconds < 0) {
+    await exited;
+    return;
+  }
+  if (await settlesWithin(exited, options.timeoutSeconds)) return;
+  await oci.kill(id, 'SIGKILL', all).catch(() => {});
+  if (await settlesWithin(exited, KILL_GRACE_SECONDS)) return;
+  throw new ContainerStateError(id, 'running', `did not exit ${KILL_GRACE_SECONDS}s after SIGKILL`);
+}
+
+/** Whether the container shares a pid namespace, so killing its init does not kill the rest. */
+export function sharesPidNamespace(entry: ContainerEntry): boolean {
+  return (entry.record.spec.namespaces?.pid?.kind ?? 'private') !== 'private';
+}
+
+/** True when `promise` settles within `seconds`. */
+export function settlesWithin(promise: Promise<unknown>, seconds: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), seconds * 1000);
+    const done = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    promise.then(done, done);
+  });
+}
