@@ -96,11 +96,11 @@ export class ImageStore {
     return out;
   }
 
-  /** The parsed config of an image (cached: configs never change). */
+  /** The parsed config of an image, cached and frozen (configs never change: copy to modify). */
   config(id: string): ImageConfig {
     let config = this.configs.get(id);
     if (!config) {
-      config = this.blobs.getJson<ImageConfig>(id);
+      config = deepFreeze(this.blobs.getJson<ImageConfig>(id));
       this.configs.set(id, config);
     }
     return config;
@@ -111,8 +111,9 @@ export class ImageStore {
     return this.blobs.get(id);
   }
 
+  /** The image's diff ids, bottom first (a copy: the cached config stays untouched). */
   diffIds(id: string): string[] {
-    return this.config(id).rootfs?.diff_ids ?? [];
+    return [...(this.config(id).rootfs?.diff_ids ?? [])];
   }
 
   /** Unpacked layer directories of an image, top layer first (overlayfs lowerdir order). */
@@ -276,4 +277,12 @@ export class ImageStore {
   private recordPath(id: string): string {
     return join(this.recordsDir, `${digestHex(id)}.json`);
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
 }
