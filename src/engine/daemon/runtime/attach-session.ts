@@ -67,7 +67,8 @@ export function openAttach(
     input = stream;
     const connect = (bridge: StdinBridge) => {
       entry.bridges.add(bridge);
-      void bridge.done.finally(() => entry.bridges.delete(bridge));
+      const forget = () => entry.bridges.delete(bridge);
+      bridge.done.then(forget, forget);
       stream.pipe(bridge.stdin);
     };
     if (live) connect(openStdinBridge(bridgeTool, entry.paths.dir));

@@ -7,7 +7,7 @@
 import { buildMounts, INIT_TARGET, rootfsPropagationFor } from './build-mounts.js';
 import { buildNamespaces, checkSysctls } from './build-namespaces.js';
 import { buildLimits, type ResolvedDevice } from './build-resources.js';
-import { resolveCapabilities } from './capabilities.js';
+import { hostCapabilities, resolveCapabilities } from './capabilities.js';
 import type { HostInfo } from './host-probe.js';
 import type { OciCapabilities, OciSeccomp, OciSpec } from './oci-spec.js';
 import type { ResolvedUser } from './resolve-user.js';
@@ -77,7 +77,7 @@ export function buildOciSpec(input: BuildOciSpecInput): BuiltOciSpec {
     capAdd: spec.capAdd,
     capDrop: spec.capDrop,
     privileged,
-    capLastCap: host.capLastCap,
+    available: hostCapabilities(host),
   });
   const limits = buildLimits({
     resources: spec.resources,

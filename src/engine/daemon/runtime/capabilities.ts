@@ -67,16 +67,24 @@ export const DEFAULT_CAPABILITIES: readonly string[] = [
   'CAP_AUDIT_WRITE',
 ];
 
-/** Every capability up to the kernel's last one (`/proc/sys/kernel/cap_last_cap`). */
-export function allCapabilities(capLastCap: number): string[] {
-  return CAPABILITIES_BY_NUMBER.slice(0, Math.max(0, capLastCap) + 1);
+/**
+ * Every capability the host can grant: known to the kernel (up to `cap_last_cap`) and in the
+ * daemon's own bounding set (`CapBnd` of /proc/self/status, hex), since no process can pass on
+ * more than it has — a daemon inside a restricted container may lack some.
+ */
+export function hostCapabilities(host: { capLastCap: number; capBounding?: string }): string[] {
+  const bounding = host.capBounding === undefined ? undefined : BigInt(`0x${host.capBounding}`);
+  return CAPABILITIES_BY_NUMBER.slice(0, Math.max(0, host.capLastCap) + 1).filter(
+    (_, number) => bounding === undefined || ((bounding >> BigInt(number)) & 1n) === 1n,
+  );
 }
 
 export interface ResolveCapabilitiesOptions {
   capAdd?: string[];
   capDrop?: string[];
   privileged?: boolean;
-  capLastCap: number;
+  /** What the host can grant (hostCapabilities). */
+  available: readonly string[];
 }
 
 /**
@@ -85,7 +93,7 @@ export interface ResolveCapabilitiesOptions {
  * Unknown names throw RuntimeSpecError. Result sorted by name.
  */
 export function resolveCapabilities(options: ResolveCapabilitiesOptions): string[] {
-  const all = allCapabilities(options.capLastCap);
+  const all = [...options.available];
   if (options.privileged) return [...all].sort();
   const add = (options.capAdd ?? []).map((name) => normalizeCapability(name, 'capAdd'));
   const drop = (options.capDrop ?? []).map((name) => normalizeCapability(name, 'capDrop'));
@@ -105,7 +113,7 @@ export function resolveCapabilities(options: ResolveCapabilitiesOptions): string
       });
     }
   }
-  // Capabilities the kernel does not have cannot be granted; runc would only warn.
+  // Capabilities the host cannot grant are left out: runc would fail to apply them.
   const supported = new Set(all);
   return [...result].filter((c) => supported.has(c)).sort();
 }

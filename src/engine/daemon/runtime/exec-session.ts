@@ -9,10 +9,11 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
 import { capabilitiesOf } from './build-oci-spec.js';
-import { allCapabilities } from './capabilities.js';
+import { hostCapabilities } from './capabilities.js';
 import { conmonExec } from './conmon.js';
 import type { ContainerPaths } from './container-record.js';
 import { writeControl } from './control-fifo.js';
+import type { HostInfo } from './host-probe.js';
 import { readLogs } from './log-reader.js';
 import type { OciRuntimeCli } from './oci-runtime-cli.js';
 import type { OciProcess, OciSpec } from './oci-spec.js';
@@ -67,7 +68,7 @@ export interface StartExecOptions {
   conmonPath: string;
   runtime: OciRuntimeCli;
   bridge: BridgeTool | undefined;
-  capLastCap: number;
+  host: Pick<HostInfo, 'capLastCap' | 'capBounding'>;
   beforeStart?: (pid: number) => void;
 }
 
@@ -105,18 +106,18 @@ export async function startExec(options: StartExecOptions): Promise<ExecSession>
       stdin = new PassThrough();
       stdin.pipe(bridge.stdin);
     }
+    // The directory (log, ctl, attach socket) goes once the process has exited and its output
+    // has been read, whichever comes last; a reader that stops early leaves it to the exit.
+    let exited = false;
     let reading = false;
-    const cleanup = () => {
-      bridge?.close();
-      rmSync(dir, { recursive: true, force: true });
-    };
+    const removeDir = () => rmSync(dir, { recursive: true, force: true });
     const exit = started.exit;
-    exit.then(
-      () => {
-        if (!reading) cleanup();
-      },
-      () => cleanup(),
-    );
+    const onExit = () => {
+      exited = true;
+      bridge?.close();
+      if (!reading) removeDir();
+    };
+    exit.then(onExit, onExit);
     async function* output(): AsyncGenerator<OutputChunk> {
       reading = true;
       try {
@@ -124,7 +125,8 @@ export async function startExec(options: StartExecOptions): Promise<ExecSession>
           yield { stream: entry.stream, data: entry.data };
         }
       } finally {
-        cleanup();
+        reading = false;
+        if (exited) removeDir();
       }
     }
     return {
@@ -151,7 +153,7 @@ function execProcess(base: OciProcess, options: StartExecOptions): OciProcess {
     exec.user !== undefined && exec.user !== ''
       ? resolveUser({ rootfs: spec.rootfs, user: exec.user, groupAdd: spec.process.groupAdd })
       : undefined;
-  const caps = exec.privileged ? capabilitiesOf(allCapabilities(options.capLastCap)) : base.capabilities;
+  const caps = exec.privileged ? capabilitiesOf(hostCapabilities(options.host)) : base.capabilities;
   const tty = exec.tty === true;
   const process: OciProcess = {
     ...base,

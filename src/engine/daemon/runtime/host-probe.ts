@@ -12,6 +12,8 @@ export interface HostInfo {
   /** Hard limits by ulimit name (`nofile`, ...); Infinity when unlimited. */
   hardLimits: Record<string, number>;
   capLastCap: number;
+  /** The daemon's capability bounding set (hex, from /proc/self/status); what containers can get at most. */
+  capBounding?: string;
   /** Node's `process.arch`. */
   arch: string;
   memTotal: number;
@@ -76,6 +78,7 @@ export function probeHost(options: ProbeHostOptions = {}): HostInfo {
     cgroup,
     hardLimits: parseHardLimits(readText(join(proc, 'self/limits'))),
     capLastCap: Number(readText(join(proc, 'sys/kernel/cap_last_cap')).trim() || 40),
+    ...boundingField(readText(join(proc, 'self/status'))),
     arch: options.arch ?? process.arch,
     memTotal: memTotalKb ? Number(memTotalKb) * 1024 : 0,
     onlineCpus: Math.max(1, cpuLines.length),
@@ -96,6 +99,11 @@ export function parseHardLimits(text: string): Record<string, number> {
     limits[name] = hard === 'unlimited' ? Number.POSITIVE_INFINITY : Number(hard);
   }
   return limits;
+}
+
+function boundingField(status: string): { capBounding?: string } {
+  const hex = /^CapBnd:\s*([0-9a-f]+)$/m.exec(status)?.[1];
+  return hex ? { capBounding: hex } : {};
 }
 
 function readText(path: string): string {

@@ -39,8 +39,11 @@ export async function* readLogs(path: string, options: ReadLogsOptions = {}): As
   const accept = (e: LogEntry) =>
     e.stream === 'stdout' ? options.stdout !== false : options.stderr !== false;
   let offset: number;
-  if (options.tail !== undefined) offset = await findTailOffset(path, options.tail, accept);
-  else if (options.from === 'end') offset = await fileSize(path);
+  let tail: TailStart | undefined;
+  if (options.tail !== undefined) {
+    tail = await findTailOffset(path, options.tail, accept);
+    offset = tail.offset;
+  } else if (options.from === 'end') offset = await fileSize(path);
   else offset = options.from ?? 0;
 
   let doneSettled = false;
@@ -58,8 +61,10 @@ export async function* readLogs(path: string, options: ReadLogsOptions = {}): As
     for (;;) {
       const lastRound = !options.follow || doneSettled || options.signal?.aborted === true;
       for await (const { entry, next } of readLines(path, offset)) {
+        const start = offset;
         offset = next;
         if (!entry || !accept(entry)) continue;
+        if (tail && start < tail.keepFrom && entry.stream !== tail.stream) continue;
         if (options.since !== undefined && entry.timeNs < options.since) continue;
         if (options.until !== undefined && entry.timeNs > options.until) {
           yield* merger.flush();
@@ -113,41 +118,46 @@ async function* readLines(path: string, offset: number): AsyncGenerator<{ entry?
   }
 }
 
-/** The offset where the last `count` accepted complete lines start (partials before them included). */
+/** Where the last `count` accepted complete lines start. */
+export interface TailStart {
+  /** Offset to read from: the first kept line, or the partial chunks of its stream before it. */
+  offset: number;
+  /** Lines of other streams before this offset (between those partial chunks) are not kept. */
+  keepFrom: number;
+  /** The stream of the first kept line. */
+  stream?: string;
+}
+
+/** Finds where the last `count` accepted complete lines (and the partial chunks ending in them) start. */
 export async function findTailOffset(
   path: string,
   count: number,
   accept: (e: LogEntry) => boolean,
-): Promise<number> {
+): Promise<TailStart> {
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
   } catch {
-    return 0;
+    return { offset: 0, keepFrom: 0 };
   }
   try {
     const size = (await handle.stat()).size;
-    if (count <= 0) return size;
+    if (count <= 0) return { offset: size, keepFrom: size };
     let found = 0;
-    let result = 0;
-    let joining: string | undefined;
+    let result: TailStart = { offset: 0, keepFrom: 0 };
     for await (const { start, line } of backwardLines(handle, size)) {
       const entry = parseK8sLogLine(line);
       if (!entry) continue;
-      if (joining !== undefined) {
-        // Partial chunks right before the first line kept belong to it.
-        if (entry.partial && entry.stream === joining) {
-          result = start;
-          continue;
-        }
-        return result;
+      if (result.stream !== undefined) {
+        // Partial chunks of the first kept line's stream, back to its previous complete line.
+        if (entry.stream !== result.stream) continue;
+        if (!entry.partial) return result;
+        result = { ...result, offset: start };
+        continue;
       }
       if (entry.partial || !accept(entry)) continue;
       found += 1;
-      if (found === count) {
-        result = start;
-        joining = entry.stream;
-      }
+      if (found === count) result = { offset: start, keepFrom: start, stream: entry.stream };
     }
     return result;
   } finally {

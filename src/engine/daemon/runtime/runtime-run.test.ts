@@ -143,6 +143,25 @@ describe.skipIf(skip !== undefined)(`running containers${skip ? ` (skipped: ${sk
     expect(dropped.stdout).toContain('CapEff:\t00000000a80425fa');
   });
 
+  it('filters syscalls with the default seccomp profile, unless unconfined or privileged', async () => {
+    const status = 'grep -E "^(Seccomp|CapEff):" /proc/self/status; ls /dev | wc -l';
+    const confined = await run('seccomp', { process: { args: ['sh', '-c', status] } });
+    const unconfined = await run('unconfined', {
+      seccomp: 'unconfined',
+      process: { args: ['sh', '-c', status] },
+    });
+    const privileged = await run('privileged', { privileged: true, process: { args: ['sh', '-c', status] } });
+    expect(confined.stdout).toMatch(/^Seccomp:\t2$/m);
+    expect(unconfined.stdout).toMatch(/^Seccomp:\t0$/m);
+    expect(privileged.stdout).toMatch(/^Seccomp:\t0$/m);
+    const host = f.runtime.host;
+    const all = BigInt(`0x${host.capBounding ?? 'f'.repeat(16)}`) & (2n ** BigInt(host.capLastCap + 1) - 1n);
+    expect(privileged.stdout).toContain(`CapEff:\t${all.toString(16).padStart(16, '0')}`);
+    // The host's device nodes appear in a privileged container only.
+    const devices = (r: { stdout: string }) => Number(r.stdout.trim().split('\n').at(-1));
+    expect(devices(privileged)).toBeGreaterThan(devices(confined));
+  });
+
   it('caps ulimits at the host hard limit, with a warning', async () => {
     const hostHard = f.runtime.host.hardLimits.nofile as number;
     const result = await run('ulimit', {

@@ -236,7 +236,7 @@ export class Runtime {
       conmonPath: this.conmon(),
       runtime: this.oci(),
       bridge: this.bridge,
-      capLastCap: this.host.capLastCap,
+      host: this.host,
       ...this.beforeStart(),
     });
   }

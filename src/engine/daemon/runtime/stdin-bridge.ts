@@ -67,10 +67,12 @@ export function openStdinBridge(tool: BridgeTool, dir: string, socket = 'attach'
   const stdin = child.stdin as Writable;
   // A container that exits while input is still flowing breaks the pipe; that is not an error here.
   stdin.on('error', () => {});
+  let closing = false;
   const done = new Promise<void>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
-      if (code === 0 || signal !== null) resolve();
+      // socat exits 143 on the SIGTERM of close().
+      if (code === 0 || signal !== null || closing) resolve();
       else reject(new Error(`stdin bridge (${tool.kind}) failed: ${stderr.trim() || `exit ${code}`}`));
     });
   });
@@ -79,6 +81,7 @@ export function openStdinBridge(tool: BridgeTool, dir: string, socket = 'attach'
     stdin,
     done,
     close() {
+      closing = true;
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     },
   };
