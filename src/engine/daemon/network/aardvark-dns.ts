@@ -103,9 +103,13 @@ export class AardvarkDns {
     const args = ['--config', this.configDir, '-p', String(this.port), 'run'];
     return new Promise((resolve, reject) => {
       const child = spawn(this.binary, args, { stdio: 'ignore', detached: true });
-      child.on('error', (error) =>
-        reject(new HostCommandError(this.binary, error.message, { cause: error })),
-      );
+      child.on('error', (error) => {
+        const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+        const hint = missing
+          ? 'install aardvark-dns (Debian: apt-get install aardvark-dns) for container names'
+          : undefined;
+        reject(new HostCommandError(this.binary, error.message, { cause: error, ...(hint ? { hint } : {}) }));
+      });
       child.on('exit', (code) => {
         if (code === 0) resolve();
         else reject(new HostCommandError(`${this.binary} ${args.join(' ')}`, `exit code ${code}`));

@@ -21,8 +21,9 @@ import {
   toApiNetwork,
   toApiNetworkSettings,
 } from './network-api.js';
-import { NetworkError, NetworkNotFoundError } from './network-errors.js';
+import { NetworkError } from './network-errors.js';
 import { type FilterInput, matchesNetworkFilters, normalizeFilters } from './network-filters.js';
+import { findNetwork } from './network-lookup.js';
 import { buildNetworkRecord, predefinedNetworks } from './network-records.js';
 import type {
   EndpointRecord,
@@ -151,22 +152,7 @@ export class NetworkManager {
 
   /** A network record by id, name or unique id prefix (in Docker's order); throws when missing or ambiguous. */
   find(idOrName: string): NetworkRecord {
-    const records = this.records();
-    const exact = records.find((n) => n.id === idOrName) ?? records.find((n) => n.name === idOrName);
-    if (exact) return exact;
-    const byPrefix = idOrName.length > 0 ? records.filter((n) => n.id.startsWith(idOrName)) : [];
-    if (byPrefix.length > 1) {
-      throw new NetworkError(
-        'NETWORK_INVALID',
-        `network ${idOrName} is ambiguous (${byPrefix.length} matches found based on ID prefix)`,
-        {
-          hint: 'use more characters of the id, or the name',
-        },
-      );
-    }
-    const found = byPrefix[0];
-    if (!found) throw new NetworkNotFoundError(idOrName);
-    return found;
+    return findNetwork(this.records(), idOrName);
   }
 
   /** GET /networks/{id}. */

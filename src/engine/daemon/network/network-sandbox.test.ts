@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -203,6 +204,83 @@ describe.skipIf(unavailable !== undefined)('network sandboxes (root)', () => {
     expect(manager.inspect('front').Containers[stranger.containerId]).toBeUndefined();
   });
 
+  it('puts a container without networks on the default bridge, with the host resolvers and NAT', async () => {
+    const plain = await manager.setUpContainer({ containerId: id(), name: 'plain' });
+    try {
+      const bridge = manager.find('bridge');
+      expect(plain.endpoints.map((e) => e.networkId)).toEqual([bridge.id]);
+      // Docker's default bridge has no embedded DNS: the host's resolvers, minus loopback ones
+      expect(plain.resolvConf).not.toContain(`nameserver ${bridge.ipam?.gateway}`);
+      expect(probe.run(plain.netnsPath, { op: 'tcp', host: outside.address, port: 7000 })).toEqual({
+        ok: true,
+        data: 'outside 198.18.7.1',
+      });
+    } finally {
+      await manager.tearDownContainer(plain.containerId);
+    }
+  });
+
+  it('honours a static address and forwards other names to the container dns servers', async () => {
+    const upstream = await fakeUpstream('127.0.0.77', 'upstream.test', '203.0.113.7');
+    const front = manager.find('front');
+    const address = front.ipam?.subnet.replace(/0\/24$/, '200') ?? '';
+    const fixedOne = await manager.setUpContainer({
+      containerId: id(),
+      name: 'fixed',
+      networks: [{ network: 'front', ipv4Address: address }],
+      dns: ['127.0.0.77'],
+    });
+    try {
+      expect(fixedOne.endpoints[0]?.ipv4).toBe(address);
+      expect(fixedOne.endpoints[0]?.mac).toBe(macOf(address));
+      probe.useResolvConf(fixedOne.netnsPath ?? '', fixedOne.resolvConf);
+      expect(await probe.runAsync(fixedOne.netnsPath, { op: 'lookup', name: 'upstream.test' })).toEqual({
+        ok: true,
+        addresses: ['203.0.113.7'],
+      });
+      expect(probe.run(fixedOne.netnsPath, { op: 'lookup', name: 'web' })).toEqual({
+        ok: true,
+        addresses: [web.endpoints[0]?.ipv4],
+      });
+      const taken = await manager
+        .setUpContainer({
+          containerId: id(),
+          name: 'clash',
+          networks: [{ network: 'front', ipv4Address: address }],
+        })
+        .catch((error: unknown) => error);
+      expect(taken).toMatchObject({ code: 'NETWORK_ADDRESS_IN_USE' });
+    } finally {
+      await manager.tearDownContainer(fixedOne.containerId);
+      upstream.close();
+    }
+  });
+
+  it('runs host, none and container network modes', async () => {
+    const host = await manager.setUpContainer({ containerId: id(), name: 'on-host', networkMode: 'host' });
+    const none = await manager.setUpContainer({ containerId: id(), name: 'alone', networkMode: 'none' });
+    const sidecar = await manager.setUpContainer({
+      containerId: id(),
+      name: 'sidecar',
+      networkMode: `container:${web.containerId}`,
+    });
+    try {
+      expect(host.netnsPath).toBeUndefined();
+      expect(host.endpoints).toEqual([]);
+      expect(none.netnsPath).toBe(`/run/netns/dvt${tag}-${none.containerId.slice(0, 12)}`);
+      const links = execFileSync('ip', ['-n', basenameOf(none), '-o', 'link'], { encoding: 'utf8' });
+      expect(links.trim().split('\n')).toHaveLength(1);
+      expect(
+        probe.run(none.netnsPath, { op: 'tcp', host: outside.address, port: 7000, timeout: 500 }).ok,
+      ).toBe(false);
+      expect(sidecar.netnsPath).toBe(web.netnsPath);
+      expect(sidecar.hosts).toBe(web.hosts);
+    } finally {
+      for (const sandbox of [host, none, sidecar]) await manager.tearDownContainer(sandbox.containerId);
+    }
+    expect(hostLeftovers({ links: [], netns: basenameOf(none), chains: 'no-such-chain' })).toEqual([]);
+  });
+
   it('is seen again by a new manager on the same state root', () => {
     const again = new NetworkManager({ root, ...options });
     const front = again.inspect('front');
@@ -230,6 +308,36 @@ describe.skipIf(unavailable !== undefined)('network sandboxes (root)', () => {
     expect(manager.dns.runningPid()).toBeUndefined();
   });
 });
+
+function macOf(address: string): string {
+  return ['02', '42', ...address.split('.').map((b) => Number(b).toString(16).padStart(2, '0'))].join(':');
+}
+
+/** A DNS server answering one A record (and NXDOMAIN otherwise), standing for an upstream resolver. */
+async function fakeUpstream(address: string, name: string, answer: string): Promise<Socket> {
+  const socket = createSocket('udp4');
+  socket.on('message', (query, peer) => {
+    const question = query.subarray(12);
+    const end = question.indexOf(0) + 5;
+    const asked = [];
+    for (let i = 0; question[i] !== 0; i += (question[i] ?? 0) + 1)
+      asked.push(question.subarray(i + 1, i + 1 + (question[i] ?? 0)).toString());
+    const found = asked.join('.') === name;
+    const header = Buffer.from(query.subarray(0, 12));
+    header.writeUInt16BE(found ? 0x8180 : 0x8183, 2);
+    header.writeUInt16BE(found ? 1 : 0, 6);
+    // no authority or additional records (the query's EDNS record is not echoed)
+    header.writeUInt32BE(0, 8);
+    const record = Buffer.from([0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, ...answer.split('.').map(Number)]);
+    socket.send(
+      Buffer.concat([header, question.subarray(0, end), ...(found ? [record] : [])]),
+      peer.port,
+      peer.address,
+    );
+  });
+  await new Promise<void>((resolve) => socket.bind(53, address, resolve));
+  return socket;
+}
 
 function basenameOf(sandbox: SandboxResult): string {
   return (sandbox.netnsPath ?? '').split('/').pop() ?? '';

@@ -3,9 +3,12 @@
  * (with `ip netns exec`, which also mounts /etc/netns/<name>/resolv.conf over the real one)
  * connects, serves, and resolves names the way a container's process would.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
 
 const PROBE = String.raw`
 import net from 'node:net'; import dgram from 'node:dgram'; import dns from 'node:dns/promises';
@@ -83,6 +86,14 @@ export class NetnsProbe {
     const [binary, ...rest] = netnsPath ? ['ip', 'netns', 'exec', basename(netnsPath), ...args] : args;
     const text = execFileSync(binary ?? 'ip', rest, { encoding: 'utf8', timeout: 10_000 });
     return JSON.parse(text.trim().split('\n').pop() ?? '{}') as ProbeResult;
+  }
+
+  /** `run` without blocking this process (needed when this process serves the probe, e.g. a fake resolver). */
+  async runAsync(netnsPath: string | undefined, command: Record<string, unknown>): Promise<ProbeResult> {
+    const args = [process.execPath, this.script, JSON.stringify(command)];
+    const [binary, ...rest] = netnsPath ? ['ip', 'netns', 'exec', basename(netnsPath), ...args] : args;
+    const { stdout } = await execFileAsync(binary ?? 'ip', rest, { encoding: 'utf8', timeout: 10_000 });
+    return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as ProbeResult;
   }
 
   /** Starts a tcp+udp server on `port` in the netns; resolves once it listens. */
