@@ -133,6 +133,13 @@ describe('NetworkManager records', () => {
     expect(manager.find('bridge').ipam?.subnet).toBe('10.89.1.0/24');
     await manager.createNetwork({ Name: 'x' });
     expect(manager.find('x').ipam?.subnet).toBe('10.89.5.0/24');
+    const explicit = await manager.createNetwork({
+      Name: 'y',
+      IPAM: { Config: [{ Subnet: '10.89.3.0/24' }] },
+    });
+    expect(explicit.Warning).toBe(
+      'subnet 10.89.3.0/24 overlaps 10.89.2.0/23, routed on the host or reserved',
+    );
   });
 
   it('lists with filters and prunes unused custom networks', async () => {

@@ -14,7 +14,7 @@ import { connectEndpoint, disconnectEndpoint } from './endpoint-operations.js';
 import { HostLinks } from './host-links.js';
 import { readHostRoutes } from './host-routes.js';
 import { IptablesFirewall } from './iptables-firewall.js';
-import { type Ipv4Cidr, parseCidr } from './ipv4.js';
+import { cidrsOverlap, formatCidr, type Ipv4Cidr, parseCidr } from './ipv4.js';
 import {
   type ApiNetwork,
   type ApiNetworkSettings,
@@ -137,16 +137,23 @@ export class NetworkManager {
   /** POST /networks/create. */
   createNetwork(request: NetworkCreateRequest): Promise<{ Id: string; Warning: string }> {
     return this.queue.run(async () => {
+      const avoid = this.avoid();
       const record = buildNetworkRecord(request, {
         id: this.context.randomHex(32),
         created: this.clock().toISOString(),
         existing: this.records(),
-        avoid: this.avoid(),
+        avoid,
         pools: this.pools,
       });
       this.state.networks[record.id] = record;
       this.save();
-      return { Id: record.id, Warning: '' };
+      // a subnet given by the user is taken as is (as Docker does), but a clash with the host's routes is worth saying
+      const subnet = record.ipam?.userSubnet ? parseCidr(record.ipam.subnet) : undefined;
+      const clash = subnet && avoid.find((block) => cidrsOverlap(block, subnet));
+      const warning = clash
+        ? `subnet ${record.ipam?.subnet} overlaps ${formatCidr(clash)}, routed on the host or reserved`
+        : '';
+      return { Id: record.id, Warning: warning };
     });
   }
 
@@ -275,6 +282,14 @@ export class NetworkManager {
         }
       }
       this.save();
+      // bridges outlive their endpoints only by accident (a netns deleted by hand): remove them
+      const idle = this.records().filter(
+        (n) => n.bridge && !this.inUse(n) && this.links.linkExists(n.bridge),
+      );
+      await this.links.hostBatch(
+        idle.map((n) => `link del ${n.bridge}`),
+        true,
+      );
       this.firewall.invalidate();
       await syncHost(this.context);
       return { dropped };

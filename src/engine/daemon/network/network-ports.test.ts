@@ -176,6 +176,20 @@ describe.skipIf(unavailable !== undefined)('published ports (root)', () => {
     });
   });
 
+  it('forgets, on restore, a sandbox whose netns vanished while the daemon was away', async () => {
+    const gone = await manager.setUpContainer({
+      containerId: id(),
+      name: 'gone',
+      networks: [{ network: 'app' }],
+    });
+    execFileSync('ip', ['netns', 'del', (gone.netnsPath ?? '').split('/').pop() ?? '']);
+    const restarted = new NetworkManager({ root, ...options });
+    expect(await restarted.restore()).toEqual({ dropped: [gone.containerId] });
+    expect(restarted.sandbox(gone.containerId)).toBeUndefined();
+    expect(restarted.inspect('app').Containers[gone.containerId]).toBeUndefined();
+    manager = restarted;
+  });
+
   it('frees the ports and removes the rules when the containers go', async () => {
     const veths = [server, neighbour].flatMap((s) => s.endpoints.map((e) => e.hostInterface));
     const bridge = manager.find('app').bridge ?? '';
