@@ -4,7 +4,16 @@
  * connects, serves, and resolves names the way a container's process would.
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -73,6 +82,8 @@ export class NetnsProbe {
   private readonly script: string;
   private readonly servers: number[] = [];
   private readonly resolvDirs: string[] = [];
+  /** /etc/netns is made on demand; removed again when this made it and it is empty. */
+  private readonly hadEtcNetns = existsSync('/etc/netns');
 
   constructor(dir: string) {
     mkdirSync(dir, { recursive: true });
@@ -127,8 +138,12 @@ export class NetnsProbe {
         // already gone
       }
     }
-    for (const dir of this.resolvDirs.splice(0))
+    for (const dir of this.resolvDirs.splice(0)) {
       if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+    }
+    if (!this.hadEtcNetns && existsSync('/etc/netns') && readdirSync('/etc/netns').length === 0) {
+      rmdirSync('/etc/netns');
+    }
   }
 }
 
