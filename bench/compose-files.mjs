@@ -5,9 +5,10 @@ import { join } from 'node:path';
 /**
  * Writes a compose.yaml with `count` services into `dir`: images, published ports, env,
  * named volumes, depends_on chains, healthchecks, labels, two networks; and a `.env`.
- * `image` lets the engine benchmarks use an image present locally.
+ * `image` lets the engine benchmarks use an image present locally; `tree` shapes the
+ * dependencies as a tree instead of a chain.
  */
-export function writeProject(dir, count, { image = 'nginx:1.25', command } = {}) {
+export function writeProject(dir, count, { image = 'nginx:1.25', command, tree = false } = {}) {
   mkdirSync(dir, { recursive: true });
   const lines = ['services:'];
   for (let i = 0; i < count; i++) {
@@ -24,8 +25,11 @@ export function writeProject(dir, count, { image = 'nginx:1.25', command } = {})
     lines.push(`      - data${i % 5}:/var/lib/data`);
     lines.push('    networks: [front, back]');
     if (i > 0) {
+      // A chain by default; `tree`: each service depends on one of the level above (fan-out 3),
+      // the shape of real projects (a database, services using it, front ends using those).
+      const parent = tree ? Math.floor((i - 1) / 3) : i - 1;
       lines.push('    depends_on:');
-      lines.push(`      - svc${String(i - 1).padStart(4, '0')}`);
+      lines.push(`      - svc${String(parent).padStart(4, '0')}`);
     }
     lines.push('    healthcheck:');
     lines.push('      test: ["CMD", "true"]');

@@ -3,7 +3,7 @@
 // dist/dev-main.cjs (the whole CLI, CommonJS so it can run from V8's code cache) and
 // dist/dev.cjs (the small launcher that runs it through that cache; `bin` in package.json).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -13,7 +13,11 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 execFileSync(process.execPath, [join(root, 'scripts/build-schema.mjs')], { stdio: 'inherit' });
 
-rmSync(join(root, 'dist'), { recursive: true, force: true });
+// Built into a fresh directory, then each file renamed into dist/: a `dev` running meanwhile
+// (tests, benchmarks) never finds dist/ empty or a file half-written.
+const dist = join(root, 'dist');
+const out = join(root, `.dist-${process.pid}`);
+rmSync(out, { recursive: true, force: true });
 const common = {
   bundle: true,
   format: 'cjs',
@@ -33,13 +37,19 @@ const common = {
 await build({
   ...common,
   entryPoints: [join(root, 'src/cli/main.ts')],
-  outfile: join(root, 'dist/dev-main.cjs'),
+  outfile: join(out, 'dev-main.cjs'),
 });
 await build({
   ...common,
   entryPoints: [join(root, 'src/cli/launcher.ts')],
-  outfile: join(root, 'dist/dev.cjs'),
+  outfile: join(out, 'dev.cjs'),
   sourcemap: false,
   banner: { js: '#!/usr/bin/env node' },
 });
-chmodSync(join(root, 'dist/dev.cjs'), 0o755);
+chmodSync(join(out, 'dev.cjs'), 0o755);
+mkdirSync(dist, { recursive: true });
+const built = new Set(readdirSync(out));
+for (const name of built) renameSync(join(out, name), join(dist, name));
+for (const name of readdirSync(dist))
+  if (!built.has(name)) rmSync(join(dist, name), { recursive: true, force: true });
+rmSync(out, { recursive: true, force: true });

@@ -75,7 +75,7 @@ export function buildProgram(
     });
 
   const ctx = <T>(cmd: Command, args: string[] = []): CommandContext<T> => ({
-    options: cmd.optsWithGlobals() as T & GlobalOptions,
+    options: mergedOptions(cmd) as T & GlobalOptions,
     args,
     io,
   });
@@ -130,6 +130,13 @@ export function buildProgram(
 
   shareGlobalOptions(program);
   return program;
+}
+
+/** Options of the command and its parents, the command's own winning (commander's optsWithGlobals lets parents win). */
+function mergedOptions(cmd: Command): Record<string, unknown> {
+  const chain: Command[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) chain.unshift(c);
+  return Object.assign({}, ...chain.map((c) => c.opts()));
 }
 
 /**
