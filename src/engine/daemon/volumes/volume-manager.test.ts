@@ -166,9 +166,22 @@ describe('VolumeManager', () => {
     writeFileSync(join(source, 'a'), 'image');
     manager.create({ Name: 'full' });
     writeFileSync(join(manager.dataPath('full'), 'mine'), 'user data');
-    await manager.populateFromImage('full', source);
+    expect(await manager.populateFromImage('full', source)).toBe(false);
     expect(() => readFileSync(join(manager.dataPath('full'), 'a'))).toThrow();
     expect(manager.get('full').populated).toBe(true);
+  });
+
+  it('takes a copier (as the image part gives) and marks the volume only when the image had content', async () => {
+    manager.create({ Name: 'fromimage' });
+    expect(await manager.populateFromImage('fromimage', async () => false)).toBe(false);
+    expect(manager.get('fromimage').populated).toBe(false);
+    const copier = async (dest: string) => {
+      writeFileSync(join(dest, 'from-layers'), 'yes');
+      return true;
+    };
+    expect(await manager.populateFromImage('fromimage', copier)).toBe(true);
+    expect(readFileSync(join(manager.dataPath('fromimage'), 'from-layers'), 'utf8')).toBe('yes');
+    expect(await manager.populateFromImage('fromimage', copier)).toBe(false);
   });
 
   it('binds a host directory with o=bind, copies into it, and never deletes it with the volume', async () => {

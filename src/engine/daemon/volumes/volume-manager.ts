@@ -5,13 +5,14 @@
  * to removal, and prune (anonymous volumes only unless `all`, as Docker 23+ does).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJson, writeJsonAtomic } from '../state/atomic-file.js';
 import { copyDirectoryContents } from './copy-directory.js';
 import { directorySize } from './directory-size.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { parseLocalOptions } from './local-driver-options.js';
+import { isDirectory, mountLocalVolume, unmountLocalVolume } from './local-mounts.js';
 import { runMountCommand } from './mount-command.js';
 import { mountsUnder } from './mount-table.js';
 import { toApiVolume } from './volume-api.js';
@@ -197,24 +198,37 @@ export class VolumeManager {
   }
 
   /**
-   * Docker's copy-up: fills an empty volume with the image's content at the mount target
-   * (`sourceDir`), keeping owners, modes and links, once in the volume's life. True when it copied.
-   * Call it after the container's `mount`, so a driver-option mount (tmpfs) holds the copy.
+   * Docker's copy-up: fills an empty volume with the image's content at the mount target,
+   * keeping owners, modes and links, once in the volume's life; true when it copied. `source`
+   * is a directory resolved safely inside the image, or a copier such as the image part's
+   * `copyImagePath` (which resolves the path within the image's layers) returning whether the
+   * image has that directory. Call it after the container's `mount`, so a driver-option mount
+   * (tmpfs) holds the copy. A volume found non-empty is marked done without copying.
    */
-  populateFromImage(name: string, sourceDir: string): Promise<boolean> {
+  populateFromImage(name: string, source: string | ((dest: string) => Promise<boolean>)): Promise<boolean> {
     return this.queue.run(name, async () => {
-      const record = this.get(name);
-      if (record.populated || !isDirectory(sourceDir)) return false;
+      if (this.get(name).populated) return false;
+      if (typeof source === 'string' && !isDirectory(source)) return false;
       const { path } = await this.mountNow(name, COPY_USER);
+      let done: 'copied' | 'had-content' | 'nothing' = 'had-content';
       try {
-        if (readdirSync(path).length === 0) await copyDirectoryContents(sourceDir, path, this.binaries.cp);
+        if (readdirSync(path).length === 0) {
+          if (typeof source === 'string') {
+            await copyDirectoryContents(source, path, this.binaries.cp);
+            done = 'copied';
+          } else {
+            done = (await source(path)) ? 'copied' : 'nothing';
+          }
+        }
       } finally {
         await this.unmountNow(name, COPY_USER);
       }
-      const updated = this.get(name);
-      updated.populated = true;
-      this.write(updated);
-      return true;
+      if (done !== 'nothing') {
+        const updated = this.get(name);
+        updated.populated = true;
+        this.write(updated);
+      }
+      return done === 'copied';
     });
   }
 
@@ -233,30 +247,12 @@ export class VolumeManager {
 
   private async mountNow(name: string, user: string): Promise<VolumeMount> {
     const record = this.get(name);
-    const plan = parseLocalOptions(record.options);
-    if (plan.kind === 'plain') return { path: this.dataPath(name), readOnly: false };
-    if (plan.kind === 'bind') {
-      if (!isDirectory(plan.source)) {
-        throw new VolumeError(
-          'VOLUME_MOUNT_FAILED',
-          `failed to mount local volume ${name}: ${plan.source} is not a directory`,
-          {
-            hint: 'create the device directory on the host first',
-          },
-        );
-      }
-      return { path: plan.source, readOnly: plan.readOnly };
-    }
-    const target = this.dataPath(name);
-    if (!this.isMounted(target)) {
-      const args = ['-t', plan.type, ...(plan.options ? ['-o', plan.options] : []), plan.device, target];
-      await runMountCommand(this.binaries.mount, args, name);
-    }
-    if (!record.mountedBy.includes(user)) {
+    const mount = await mountLocalVolume(record, { dataPath: this.dataPath(name), ...this.mountTools() });
+    if (parseLocalOptions(record.options).kind === 'mount' && !record.mountedBy.includes(user)) {
       record.mountedBy.push(user);
       this.write(record);
     }
-    return { path: target, readOnly: false };
+    return mount;
   }
 
   private async unmountNow(name: string, user: string): Promise<void> {
@@ -264,9 +260,16 @@ export class VolumeManager {
     if (!record) return;
     record.mountedBy = record.mountedBy.filter((u) => u !== user);
     this.write(record);
-    if (record.mountedBy.length === 0 && this.isMounted(this.dataPath(name))) {
-      await runMountCommand(this.binaries.umount, [this.dataPath(name)], name);
-    }
+    if (record.mountedBy.length === 0)
+      await unmountLocalVolume(record, { dataPath: this.dataPath(name), ...this.mountTools() });
+  }
+
+  private mountTools(): { mountBinary: string; umountBinary: string; mountInfoPath: string | undefined } {
+    return {
+      mountBinary: this.binaries.mount,
+      umountBinary: this.binaries.umount,
+      mountInfoPath: this.mountInfoPath,
+    };
   }
 
   /** Unmounts what is mounted inside the volume, then deletes its directory (never a bind source). */
@@ -286,10 +289,6 @@ export class VolumeManager {
     rmSync(volumeDir, { recursive: true, force: true });
   }
 
-  private isMounted(path: string): boolean {
-    return mountsUnder(path, this.mountInfoPath).includes(path);
-  }
-
   private records(): VolumeRecord[] {
     if (!existsSync(this.dir)) return [];
     return readdirSync(this.dir)
@@ -307,13 +306,5 @@ export class VolumeManager {
 
   private api(record: VolumeRecord): ApiVolume {
     return toApiVolume(record, this.dataPath(record.name));
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
   }
 }
