@@ -64,7 +64,7 @@ export async function* readLogs(path: string, options: ReadLogsOptions = {}): As
         const start = offset;
         offset = next;
         if (!entry || !accept(entry)) continue;
-        if (tail && start < tail.keepFrom && entry.stream !== tail.stream) continue;
+        if (tail && start < tail.keepFrom && !tail.partials.has(start)) continue;
         if (options.since !== undefined && entry.timeNs < options.since) continue;
         if (options.until !== undefined && entry.timeNs > options.until) {
           yield* merger.flush();
@@ -120,46 +120,57 @@ async function* readLines(path: string, offset: number): AsyncGenerator<{ entry?
 
 /** Where the last `count` accepted complete lines start. */
 export interface TailStart {
-  /** Offset to read from: the first kept line, or the partial chunks of its stream before it. */
+  /** Offset to read from: the first kept line, or partial chunks of kept lines before it. */
   offset: number;
-  /** Lines of other streams before this offset (between those partial chunks) are not kept. */
+  /** The first kept line; before it only the partial chunks in `partials` are kept. */
   keepFrom: number;
-  /** The stream of the first kept line. */
-  stream?: string;
+  /** Start offsets of partial chunks before `keepFrom` that begin a kept line. */
+  partials: Set<number>;
 }
 
-/** Finds where the last `count` accepted complete lines (and the partial chunks ending in them) start. */
+/**
+ * Finds where the last `count` accepted complete lines start. Chunks of a split line may sit
+ * before that point, between lines of the other stream; those are kept too: walking back, each
+ * stream's partial chunks count until that stream's previous complete line.
+ */
 export async function findTailOffset(
   path: string,
   count: number,
   accept: (e: LogEntry) => boolean,
 ): Promise<TailStart> {
+  const none: TailStart = { offset: 0, keepFrom: 0, partials: new Set() };
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
   } catch {
-    return { offset: 0, keepFrom: 0 };
+    return none;
   }
   try {
     const size = (await handle.stat()).size;
-    if (count <= 0) return { offset: size, keepFrom: size };
+    if (count <= 0) return { offset: size, keepFrom: size, partials: new Set() };
     let found = 0;
-    let result: TailStart = { offset: 0, keepFrom: 0 };
+    let result: TailStart | undefined;
+    const waiting = new Set<string>(); // streams of kept lines whose earlier chunks may come
     for await (const { start, line } of backwardLines(handle, size)) {
       const entry = parseK8sLogLine(line);
-      if (!entry) continue;
-      if (result.stream !== undefined) {
-        // Partial chunks of the first kept line's stream, back to its previous complete line.
-        if (entry.stream !== result.stream) continue;
-        if (!entry.partial) return result;
-        result = { ...result, offset: start };
+      if (!entry || !accept(entry)) continue;
+      if (result) {
+        if (!waiting.has(entry.stream)) continue;
+        if (!entry.partial) {
+          waiting.delete(entry.stream);
+          if (waiting.size === 0) return result;
+          continue;
+        }
+        result.partials.add(start);
+        result.offset = start;
         continue;
       }
-      if (entry.partial || !accept(entry)) continue;
+      waiting.add(entry.stream);
+      if (entry.partial) continue;
       found += 1;
-      if (found === count) result = { offset: start, keepFrom: start, stream: entry.stream };
+      if (found === count) result = { offset: start, keepFrom: start, partials: new Set() };
     }
-    return result;
+    return result ?? none;
   } finally {
     await handle.close();
   }

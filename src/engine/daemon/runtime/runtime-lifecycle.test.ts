@@ -23,10 +23,19 @@ describe.skipIf(skip !== undefined)(`container lifecycle${skip ? ` (skipped: ${s
     await f?.cleanup();
   });
 
+  /** Starts `sh -c script`; a script with a `trap` says `ready` once it is set, and we wait for that. */
   const sleeper = async (label: string, script = 'exec sleep 600') => {
     const id = f.id(label);
-    await f.runtime.create({ id, rootfs: f.rootfs, process: { args: ['sh', '-c', script] } });
+    const trapped = script.startsWith('trap');
+    const full = trapped ? script.replace(/; /, '; echo ready; ') : script;
+    await f.runtime.create({ id, rootfs: f.rootfs, process: { args: ['sh', '-c', full] } });
     await f.runtime.start(id);
+    if (trapped) {
+      await waitUntil(
+        async () => (await collectLogs(f.runtime.logs(id))).stdout,
+        (out) => out.includes('ready'),
+      );
+    }
     return id;
   };
 
