@@ -19,6 +19,14 @@ export const RUN_LABEL = 'dev.test.run';
 export interface EngineUnderTest {
   engine: DockerApiEngine;
   dockerArgs?: string[];
+  /** false when `init: true` cannot work there (Debian's podman lacks catatonit). */
+  init?: boolean;
+  /** false when health checks do not run there (podman without systemd). */
+  healthchecks?: boolean;
+  /** The port a local registry must use to be reachable over plain HTTP (default: any). */
+  registryPort?: number;
+  /** Stops what makeEngine started (after clean-up). */
+  stop?: () => Promise<void>;
 }
 
 /** What the test modules share. */
@@ -30,6 +38,12 @@ export interface SuiteContext {
   project(part: string): string;
   /** Labels marking a resource as this run's (plus the project label, when given). */
   labels(project?: string): Record<string, string>;
+  /** Whether services may use `init: true` on this engine. */
+  readonly init: boolean;
+  /** Whether health checks run on this engine. */
+  readonly healthchecks: boolean;
+  /** The engine's plain-HTTP registry port, if it needs one. */
+  readonly registryPort: number | undefined;
   /** GET on the raw API, for asserting engine state beyond the contract. */
   raw<T = Record<string, unknown>>(path: string): Promise<T>;
 }
@@ -45,6 +59,15 @@ export function engineSuite(name: string, makeEngine: () => Promise<EngineUnderT
         return underTest.engine;
       },
       runId,
+      get init() {
+        return underTest?.init ?? true;
+      },
+      get healthchecks() {
+        return underTest?.healthchecks ?? true;
+      },
+      get registryPort() {
+        return underTest?.registryPort;
+      },
       project: (part) => `devt${runId}${part}`,
       labels: (project) => ({ [RUN_LABEL]: runId, ...(project ? { [Labels.project]: project } : {}) }),
       raw: <T>(path: string) => ctx.engine.api.json<T>({ path, operation: 'test GET', resource: path }),
@@ -59,6 +82,7 @@ export function engineSuite(name: string, makeEngine: () => Promise<EngineUnderT
       if (!underTest) return;
       await cleanUp(underTest.engine, runId);
       underTest.engine.close();
+      await underTest.stop?.();
     }, 120_000);
 
     containerTests(ctx);

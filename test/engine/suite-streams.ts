@@ -56,7 +56,7 @@ export function streamTests(t: SuiteContext): void {
         configs: {},
         extensions: {},
       };
-      id = await run('sleeper', { command: ['sleep', '3600'], init: true });
+      id = await run('sleeper', { command: ['sleep', '3600'], init: t.init });
     });
 
     afterAll(async () => {
@@ -96,7 +96,7 @@ export function streamTests(t: SuiteContext): void {
     it('reads logs with timestamps and tail, and follows until aborted', async () => {
       const logger = await run('logger', {
         command: ['sh', '-c', 'for i in 1 2 3 4 5; do echo line$i; done; echo oops >&2; exec sleep 3600'],
-        init: true,
+        init: t.init,
       });
       await eventually(async () => {
         const lines: string[] = [];

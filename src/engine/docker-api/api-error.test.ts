@@ -11,6 +11,9 @@ describe('engine errors', () => {
     expect(nf).toBeInstanceOf(NotFoundError);
     expect(nf.message).toBe('start container web-1: No such container: web-1');
     expect(errorFromStatus(409, '{"message":"in use"}', op)).toBeInstanceOf(ConflictError);
+    expect(
+      errorFromStatus(500, '{"message":"the container name \\"x\\" is already in use by 93ba"}', op),
+    ).toBeInstanceOf(ConflictError);
     const server = errorFromStatus(500, 'plain\ntext', op);
     expect(server).toBeInstanceOf(EngineError);
     expect(server).toMatchObject({

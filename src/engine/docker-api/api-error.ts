@@ -12,6 +12,9 @@ export function errorFromStatus(status: number, body: string, op: Operation): En
   const message = messageFromBody(body) || `HTTP ${status}`;
   if (status === 404) return new NotFoundError(op.operation, op.resource, message);
   if (status === 409) return new ConflictError(op.operation, op.resource, message);
+  // Podman answers 500 where Docker says 409 (a name in use, a resource still used).
+  if (status === 500 && /already in use|is being used|in use by/i.test(message))
+    return new ConflictError(op.operation, op.resource, message);
   const code =
     status === 400
       ? 'ENGINE_BAD_REQUEST'

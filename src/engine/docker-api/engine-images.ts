@@ -4,7 +4,7 @@ import { EngineError, NotFoundError } from '../engine.js';
 import { packBuildContext } from './build-context.js';
 import { imageSegment } from './docker-client.js';
 import type { EngineContext } from './engine-context.js';
-import { pullParameters, splitRepoTag } from './image-ref.js';
+import { familiarName, pullParameters, splitRepoTag } from './image-ref.js';
 import { followProgress } from './json-stream.js';
 import { registryAuthHeader, registryConfigHeader } from './registry-auth.js';
 
@@ -154,7 +154,7 @@ export async function listImages(
   });
   return list.map((i) => ({
     id: i.Id,
-    tags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
+    tags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>').map(familiarName),
     size: i.Size ?? 0,
     created: i.Created ?? 0,
   }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseImageRef, pullParameters, registryHostOf, splitRepoTag } from './image-ref.js';
+import { familiarName, parseImageRef, pullParameters, registryHostOf, splitRepoTag } from './image-ref.js';
 
 describe('image references', () => {
   it('finds the registry as the docker CLI does', () => {
@@ -32,6 +32,13 @@ describe('image references', () => {
   it('splits repository and tag for tagging', () => {
     expect(splitRepoTag('localhost:5000/x')).toEqual({ repo: 'localhost:5000/x', tag: 'latest' });
     expect(splitRepoTag('a/b:2')).toEqual({ repo: 'a/b', tag: '2' });
+  });
+
+  it('shows names as Docker lists them, not as Podman does', () => {
+    expect(familiarName('docker.io/library/nginx:1')).toBe('nginx:1');
+    expect(familiarName('docker.io/dev-example/busybox:latest')).toBe('dev-example/busybox:latest');
+    expect(familiarName('docker.io/library/a/b')).toBe('library/a/b');
+    expect(familiarName('localhost/x:1')).toBe('localhost/x:1');
   });
 
   it('normalises config.json registry keys', () => {

@@ -64,3 +64,10 @@ export function registryHostOf(key: string): string {
     .toLowerCase();
   return host === 'index.docker.io' || host === 'registry-1.docker.io' ? 'docker.io' : host;
 }
+
+/** `docker.io/library/x:1` → `x:1`, `docker.io/a/b` → `a/b`, as Docker lists them (Podman lists full names). */
+export function familiarName(ref: string): string {
+  if (ref.startsWith('docker.io/library/') && !ref.slice('docker.io/library/'.length).includes('/'))
+    return ref.slice('docker.io/library/'.length);
+  return ref.startsWith('docker.io/') ? ref.slice('docker.io/'.length) : ref;
+}

@@ -26,7 +26,17 @@ describe('containers from engine answers', () => {
       Labels: labels,
       Created: 5,
     };
-    expect(containerFromSummary({ ...base, State: 'running', Status: 'Up 3 minutes (healthy)' })).toEqual({
+    const running = {
+      ...base,
+      State: 'running',
+      Status: 'Up 3 minutes (healthy)',
+      Command: 'nginx -g daemon off;',
+      Ports: [
+        { IP: '0.0.0.0', PrivatePort: 80, PublicPort: 8080, Type: 'tcp' },
+        { PrivatePort: 443, Type: 'tcp' },
+      ],
+    };
+    expect(containerFromSummary(running)).toEqual({
       id: 'id1',
       name: 'p-web-2',
       service: 'web',
@@ -40,6 +50,12 @@ describe('containers from engine answers', () => {
       image: 'nginx',
       labels,
       created: 5,
+      status: 'Up 3 minutes (healthy)',
+      command: 'nginx -g daemon off;',
+      ports: [
+        { privatePort: 80, publicPort: 8080, ip: '0.0.0.0', type: 'tcp' },
+        { privatePort: 443, type: 'tcp' },
+      ],
     });
     expect(
       containerFromSummary({ ...base, State: 'running', Status: 'Up 1 second (health: starting)' }).health,

@@ -9,6 +9,7 @@ import type {
   ObservedVolume,
 } from '../../model/observed.js';
 import type { ContainerDetails } from '../engine.js';
+import { familiarName } from './image-ref.js';
 
 /** An entry of GET /containers/json. */
 export interface ContainerSummary {
@@ -20,6 +21,8 @@ export interface ContainerSummary {
   State?: string;
   Status?: string;
   Created?: number;
+  Command?: string;
+  Ports?: { IP?: string; PrivatePort: number; PublicPort?: number; Type?: string }[] | null;
 }
 
 /** The parts of GET /containers/{id}/json dev reads. */
@@ -75,9 +78,21 @@ export function containerFromSummary(c: ContainerSummary): ObservedContainer {
     ...(health ? { health } : {}),
     ...(exit ? { exitCode: Number(exit[1]) } : {}),
     imageId: c.ImageID ?? '',
-    image: c.Image ?? '',
+    image: familiarName(c.Image ?? ''),
     labels,
     created: c.Created ?? 0,
+    ...(c.Status ? { status: c.Status } : {}),
+    ...(c.Command !== undefined ? { command: c.Command } : {}),
+    ...(c.Ports
+      ? {
+          ports: c.Ports.map((p) => ({
+            privatePort: p.PrivatePort,
+            ...(p.PublicPort ? { publicPort: p.PublicPort } : {}),
+            ...(p.IP ? { ip: p.IP } : {}),
+            type: p.Type ?? 'tcp',
+          })),
+        }
+      : {}),
   };
 }
 
@@ -104,7 +119,7 @@ export function containerFromInspect(c: ContainerInspect): ContainerDetails {
     ...(health ? { health } : {}),
     ...(s.ExitCode !== undefined && !running ? { exitCode: s.ExitCode } : {}),
     imageId: c.Image ?? '',
-    image: c.Config?.Image ?? '',
+    image: familiarName(c.Config?.Image ?? ''),
     labels,
     created: Number.isNaN(created) ? 0 : created,
     ...(isSet(s.StartedAt) ? { startedAt: s.StartedAt } : {}),

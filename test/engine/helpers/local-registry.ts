@@ -13,9 +13,9 @@ export interface LocalRegistry {
 }
 
 /** Starts a registry with a temporary config and storage; resolves once it answers /v2/. */
-export async function startRegistry(binary = 'docker-registry'): Promise<LocalRegistry> {
+export async function startRegistry(port?: number, binary = 'docker-registry'): Promise<LocalRegistry> {
   const dir = mkdtempSync(join(tmpdir(), 'dev-registry-'));
-  const port = await freePort();
+  const listen = port ?? (await freePort());
   const config = join(dir, 'config.yml');
   writeFileSync(
     config,
@@ -29,7 +29,7 @@ export async function startRegistry(binary = 'docker-registry'): Promise<LocalRe
       '  delete:',
       '    enabled: true',
       'http:',
-      `  addr: 127.0.0.1:${port}`,
+      `  addr: 127.0.0.1:${listen}`,
       '',
     ].join('\n'),
   );
@@ -49,7 +49,7 @@ export async function startRegistry(binary = 'docker-registry'): Promise<LocalRe
       () =>
         new Promise<true | undefined>((resolve) => {
           if (child.exitCode !== null) throw new Error(`docker-registry exited: ${stderr}`);
-          const req = request({ host: '127.0.0.1', port, path: '/v2/' }, (res) => {
+          const req = request({ host: '127.0.0.1', port: listen, path: '/v2/' }, (res) => {
             res.resume();
             resolve(res.statusCode === 200 ? true : undefined);
           });
@@ -62,5 +62,5 @@ export async function startRegistry(binary = 'docker-registry'): Promise<LocalRe
     await stop();
     throw error;
   }
-  return { host: `127.0.0.1:${port}`, stop };
+  return { host: `127.0.0.1:${listen}`, stop };
 }
