@@ -10,7 +10,7 @@ import type { ProgressRenderer } from './progress.js';
 import { stepActiveWord, stepLabel } from './step-label.js';
 
 interface Pending {
-  resolve: (outcome: string) => void;
+  resolve: (outcome: string, ms: number) => void;
   reject: (error: Error) => void;
   skip: (reason: string) => void;
   output: (text: string) => void;
@@ -22,12 +22,12 @@ export function ttyProgress(io: CliIO, steps: Step[]): ProgressRenderer {
   const finished = new Set<string>();
   const early = new Map<string, ExecutionEvent>();
   const tasks: ListrTask[] = steps.map((step) => ({
-    title: `${stepLabel(step)}  ${stepActiveWord(step)}`,
+    title: `${stepLabel(step)}  Waiting`,
     task: (_ctx, task) =>
       new Promise<void>((resolve, reject) => {
         const p: Pending = {
-          resolve: (outcome) => {
-            task.title = `${stepLabel(step)}  ${outcome}`;
+          resolve: (outcome, ms) => {
+            task.title = `${stepLabel(step)}  ${outcome}${ms >= 100 ? `  ${(ms / 1000).toFixed(1)}s` : ''}`;
             resolve();
           },
           reject,
@@ -56,7 +56,6 @@ export function ttyProgress(io: CliIO, steps: Step[]): ProgressRenderer {
     rendererOptions: {
       collapseErrors: false,
       showErrorMessage: true,
-      timer: { condition: (duration: number) => duration > 100 },
     } as never,
     ...({ processOutput: new ProcessOutput(stderr, stderr) } as object),
   });
@@ -76,7 +75,7 @@ export function ttyProgress(io: CliIO, steps: Step[]): ProgressRenderer {
         p.output(e.message);
         break;
       case 'done':
-        p.resolve(e.outcome);
+        p.resolve(e.outcome, e.ms);
         break;
       case 'failed':
         p.reject(e.error);

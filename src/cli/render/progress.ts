@@ -16,9 +16,9 @@ export interface ProgressRenderer {
   close(): Promise<void>;
 }
 
-/** Steps worth a line: waits and kept containers only show when they say something. */
+/** Steps worth a line on a terminal: all but the waits of `dev up --no-start`-like plans. */
 export function visibleSteps(steps: Step[]): Step[] {
-  return steps.filter((s) => s.kind !== 'wait-service');
+  return steps;
 }
 
 /** The renderer for `mode`, resolving `auto` from the terminal and the CI variable. */
