@@ -16,6 +16,7 @@ import type { ContainerFile, ContainerMount, ContainerNetworkAttachment, Contain
 /** Compose's label on one-off containers naming their random part. */
 const SLUG_LABEL = 'com.docker.compose.slug';
 
+/** The project and which container of which service; what the model lacks comes in here. */
 export interface BuildContainerSpecOptions {
   project: Project;
   /** Service name. */

@@ -17,6 +17,7 @@ export interface DetectFs {
   readFile(path: string): Buffer | undefined;
 }
 
+/** Effects come in here (environment, home, file system, probe), with process defaults. */
 export interface DetectEngineOptions {
   env?: Record<string, string | undefined>;
   homedir?: string;
@@ -27,7 +28,10 @@ export interface DetectEngineOptions {
   fs?: DetectFs;
   /** Opens dev's bundled engine; absent until that engine exists. */
   bundled?: () => Promise<Engine>;
-  /** Milliseconds each default probe waits (default 2000). */
+  /**
+   * Milliseconds each default probe waits: 2000 for a well-known socket; an explicit choice
+   * (DOCKER_HOST, a context, --engine), which may be a remote over ssh, gets 15000.
+   */
   timeout?: number;
 }
 
@@ -44,7 +48,8 @@ export async function detectEngine(options: DetectEngineOptions = {}): Promise<E
   });
   const probe =
     options.probe ??
-    ((c: EngineCandidate) => defaultProbe(c, { env, homedir, timeout: options.timeout ?? 2000 }));
+    ((c: EngineCandidate) =>
+      defaultProbe(c, { env, homedir, timeout: options.timeout ?? (c.final ? 15_000 : 2_000) }));
   const attempts: { source: string; endpoint: string; error: string }[] = [];
   let pinned: EngineCandidate | undefined;
   for (const candidate of candidates) {

@@ -17,6 +17,7 @@ export interface DockerContext {
   tls?: TlsMaterial;
 }
 
+/** The environment, home directory and a file reader. */
 export interface DockerContextOptions {
   env: Record<string, string | undefined>;
   homedir: string;

@@ -24,6 +24,7 @@ export interface EngineCandidate {
   final?: boolean;
 }
 
+/** The environment, home directory, the --engine flag, and a file reader. */
 export interface CandidateOptions {
   env: Record<string, string | undefined>;
   homedir: string;

@@ -7,6 +7,7 @@ import { DockerApiEngine, type DockerApiEngineOptions } from './docker-api-engin
 import { DockerClient, type VersionResponse } from './docker-client.js';
 import { type DockerEndpoint, parseEndpoint, type TlsMaterial } from './endpoint.js';
 
+/** Where to connect and how; the rest is passed to DockerApiEngine. */
 export interface ConnectOptions extends Omit<DockerApiEngineOptions, 'client' | 'info'> {
   /** An endpoint URL (`unix:///var/run/docker.sock`) or a parsed one. */
   endpoint: string | DockerEndpoint;

@@ -11,6 +11,7 @@ import { apiAtLeast } from './api-version.js';
 import { createMounts } from './create-mounts.js';
 import { createResources } from './create-resources.js';
 
+/** The negotiated API version, and how to read files the config names. */
 export interface HostConfigOptions {
   apiVersion: string;
   /** Reads a seccomp profile named in security_opt. */

@@ -29,6 +29,7 @@ import * as resources from './engine-resources.js';
 import * as streams from './engine-streams.js';
 import type { RegistryAuthOptions } from './registry-auth.js';
 
+/** The client to speak through, what it is, and where credentials and files come from. */
 export interface DockerApiEngineOptions {
   /** A client whose API version is negotiated. */
   client: DockerClient;

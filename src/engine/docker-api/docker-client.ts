@@ -11,6 +11,7 @@ import { negotiateApiVersion } from './api-version.js';
 import type { DockerEndpoint } from './endpoint.js';
 import { createTransport, type Transport, type TransportOptions } from './transport.js';
 
+/** A query parameter value (see DockerRequest.query). */
 export type QueryValue = string | number | boolean | undefined | string[] | Record<string, unknown>;
 
 /** One API call. */
@@ -51,6 +52,7 @@ export interface VersionResponse {
   Components?: { Name?: string; Version?: string }[];
 }
 
+/** Transport options, and an API version to speak without negotiating. */
 export interface DockerClientOptions extends TransportOptions {
   /** Skip negotiation and speak this version. */
   apiVersion?: string;

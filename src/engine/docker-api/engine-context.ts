@@ -3,6 +3,7 @@ import type { EngineInfo } from '../engine.js';
 import type { DockerClient } from './docker-client.js';
 import type { RegistryAuthOptions } from './registry-auth.js';
 
+/** The client of one engine and the effects its operations may use. */
 export interface EngineContext {
   client: DockerClient;
   info: EngineInfo;

@@ -103,6 +103,7 @@ export async function attachContainer(
     resource: id,
   });
   const abort = () => conn.close();
+  if (signal?.aborted) return abort();
   signal?.addEventListener('abort', abort, { once: true });
   try {
     await pipeConnection(conn, streams.tty, streams);

@@ -23,6 +23,7 @@ interface DockerConfigFile {
   credHelpers?: Record<string, string>;
 }
 
+/** Where the docker CLI config lives, and how to run credential helpers. */
 export interface RegistryAuthOptions {
   env: Record<string, string | undefined>;
   homedir: string;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { DevError } from '../../model/errors.js';
 import type { TlsMaterial } from './endpoint.js';
 
+/** The environment and home directory to read from, and a file reader. */
 export interface ReadTlsOptions {
   env: Record<string, string | undefined>;
   homedir: string;

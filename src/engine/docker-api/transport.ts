@@ -18,6 +18,7 @@ export interface Transport {
   close(): void;
 }
 
+/** How to reach ssh endpoints. */
 export interface TransportOptions {
   /** The ssh program (default `ssh`), for tests and unusual installs. */
   sshCommand?: string;
