@@ -148,7 +148,7 @@ export function registryTests(t: SuiteContext): void {
   describe.skipIf(!hasRegistry)('with a local registry', () => {
     let registry: LocalRegistry;
     beforeAll(async () => {
-      registry = await startRegistry(t.registryPort);
+      registry = await startRegistry(t.registryPort ? { port: t.registryPort } : {});
     }, 60_000);
     const ref = () => `${registry.host}/devtest/busybox:${t.runId}`;
     afterAll(async () => {

@@ -112,7 +112,8 @@ async function credentialsFromHelper(
   serverUrl: string,
   options: RegistryAuthOptions,
 ): Promise<AuthConfig | undefined> {
-  const output = await (options.runHelper ?? runCredentialHelper)(helper, serverUrl);
+  const run = options.runHelper ?? ((h: string, s: string) => runCredentialHelper(h, s, options.env));
+  const output = await run(helper, serverUrl);
   if (!output) return undefined;
   try {
     const parsed = JSON.parse(output) as { Username?: string; Secret?: string };
@@ -125,10 +126,15 @@ async function credentialsFromHelper(
   }
 }
 
-/** Runs a credential helper; any failure (not installed, no credentials) means none. */
-export function runCredentialHelper(helper: string, serverUrl: string): Promise<string | undefined> {
+/** Runs a credential helper (found on `env.PATH`); any failure (not installed, no credentials) means none. */
+export function runCredentialHelper(
+  helper: string,
+  serverUrl: string,
+  env?: Record<string, string | undefined>,
+): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const child = execFile(`docker-credential-${helper}`, ['get'], { timeout: 10_000 }, (error, stdout) =>
+    const options = { timeout: 10_000, ...(env ? { env: env as NodeJS.ProcessEnv } : {}) };
+    const child = execFile(`docker-credential-${helper}`, ['get'], options, (error, stdout) =>
       resolve(error ? undefined : stdout),
     );
     child.stdin?.on('error', () => {});

@@ -12,10 +12,23 @@ export interface LocalRegistry {
   stop(): Promise<void>;
 }
 
+/** Options of a test registry. */
+export interface RegistryOptions {
+  /** Port to listen on (default: a free one). */
+  port?: number;
+  /** An htpasswd line (`user:bcrypt-hash`): the registry then asks for basic auth. */
+  htpasswd?: string;
+}
+
 /** Starts a registry with a temporary config and storage; resolves once it answers /v2/. */
-export async function startRegistry(port?: number, binary = 'docker-registry'): Promise<LocalRegistry> {
+export async function startRegistry(options: RegistryOptions = {}): Promise<LocalRegistry> {
   const dir = mkdtempSync(join(tmpdir(), 'dev-registry-'));
-  const listen = port ?? (await freePort());
+  const listen = options.port ?? (await freePort());
+  const auth: string[] = [];
+  if (options.htpasswd) {
+    writeFileSync(join(dir, 'htpasswd'), `${options.htpasswd}\n`);
+    auth.push('auth:', '  htpasswd:', '    realm: dev-test', `    path: ${join(dir, 'htpasswd')}`);
+  }
   const config = join(dir, 'config.yml');
   writeFileSync(
     config,
@@ -30,10 +43,13 @@ export async function startRegistry(port?: number, binary = 'docker-registry'): 
       '    enabled: true',
       'http:',
       `  addr: 127.0.0.1:${listen}`,
+      ...auth,
       '',
     ].join('\n'),
   );
-  const child: ChildProcess = spawn(binary, ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn('docker-registry', ['serve', config], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
@@ -51,7 +67,8 @@ export async function startRegistry(port?: number, binary = 'docker-registry'): 
           if (child.exitCode !== null) throw new Error(`docker-registry exited: ${stderr}`);
           const req = request({ host: '127.0.0.1', port: listen, path: '/v2/' }, (res) => {
             res.resume();
-            resolve(res.statusCode === 200 ? true : undefined);
+            // 401: up, and asking for credentials.
+            resolve(res.statusCode === 200 || res.statusCode === 401 ? true : undefined);
           });
           req.on('error', () => resolve(undefined));
           req.end();
