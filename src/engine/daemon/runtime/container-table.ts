@@ -47,6 +47,7 @@ export interface ExitInfo {
 export interface Deferred<T> {
   promise: Promise<T>;
   resolve(value: T): void;
+  reject(error: Error): void;
 }
 
 /** One container's live bookkeeping. */
@@ -101,7 +102,9 @@ export class ContainerTable {
     return entry;
   }
 
+  /** Forgets `id`; whoever still waits for its exit gets ContainerNotFoundError. */
   remove(id: string): void {
+    this.entries.get(id)?.nextExit.reject(new ContainerNotFoundError(id));
     this.entries.delete(id);
   }
 
@@ -192,12 +195,21 @@ export class ContainerTable {
   }
 }
 
+/** Whether the container's process exists (running or paused). */
+export function isLive(entry: ContainerEntry): boolean {
+  return entry.status === 'running' || entry.status === 'paused';
+}
+
+/** A promise to settle later; a rejection nobody awaits is not reported as unhandled. */
 export function deferred<T>(): Deferred<T> {
   let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => {
-    resolve = r;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<T>((ok, fail) => {
+    resolve = ok;
+    reject = fail;
   });
-  return { promise, resolve };
+  promise.catch(() => {});
+  return { promise, resolve, reject };
 }
 
 /** The number conmon wrote to an exit file; undefined when there is none (yet). */

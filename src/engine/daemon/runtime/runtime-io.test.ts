@@ -121,6 +121,22 @@ describe.skipIf(skip !== undefined)(`container I/O${skip ? ` (skipped: ${skip})`
     expect((await f.runtime.wait(id)).exitCode).toBe(0);
   });
 
+  it('replays the log on attach with logs, and ends at once for a stopped container', async () => {
+    const id = f.id('replay');
+    await f.runtime.create({ id, rootfs: f.rootfs, process: { args: ['sh', '-c', 'echo a; echo b >&2'] } });
+    await f.runtime.start(id);
+    await f.runtime.wait(id);
+    expect(await collectLogs(f.runtime.attach(id, { logs: true }).output)).toEqual({
+      stdout: 'a\n',
+      stderr: 'b\n',
+    });
+    expect(await collectLogs(f.runtime.attach(id, { logs: true, stderr: false }).output)).toEqual({
+      stdout: 'a\n',
+      stderr: '',
+    });
+    expect(await collectLogs(f.runtime.attach(id).output)).toEqual({ stdout: '', stderr: '' });
+  });
+
   it('attaches to a terminal container and resizes it', async () => {
     const id = f.id('tty');
     await f.runtime.create({

@@ -94,6 +94,27 @@ describe.skipIf(skip !== undefined)(`container lifecycle${skip ? ` (skipped: ${s
     expect(f.runtime.state(id)).toMatchObject({ status: 'stopped', exitCode: 3 });
   });
 
+  it('keeps the shim out of the daemon’s cgroup', async () => {
+    const id = await sleeper('shim');
+    const conmonPid = f.runtime.state(id).conmonPid as number;
+    const cgroups = readFileSync(`/proc/${conmonPid}/cgroup`, 'utf8');
+    const own = readFileSync('/proc/self/cgroup', 'utf8');
+    const unified = (text: string) => /^0::(.*)$/m.exec(text)?.[1];
+    if (f.runtime.host.cgroup.unified) {
+      expect(unified(cgroups)).toBe(`/${f.cgroupParent}/conmon`);
+      expect(unified(own)).not.toBe(unified(cgroups));
+    }
+    await f.runtime.delete(id, { force: true });
+  });
+
+  it('tells a waiter when the container it waits for is deleted', async () => {
+    const id = f.id('gone');
+    await f.runtime.create({ id, rootfs: f.rootfs, process: { args: ['true'] } });
+    const waiting = f.runtime.wait(id, 'next-exit');
+    await f.runtime.delete(id);
+    await expect(waiting).rejects.toBeInstanceOf(ContainerNotFoundError);
+  });
+
   it('restarts a stopped container, appending to its log', async () => {
     const id = f.id('again');
     await f.runtime.create({ id, rootfs: f.rootfs, process: { args: ['sh', '-c', 'echo run'] } });

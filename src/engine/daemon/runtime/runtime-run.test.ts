@@ -132,6 +132,16 @@ describe.skipIf(skip !== undefined)(`running containers${skip ? ` (skipped: ${sk
     }
   });
 
+  it('reports a container killed for exceeding its memory limit as OOM-killed', async () => {
+    const result = await run('oom', {
+      resources: { memory: 16 * 1024 * 1024, memorySwap: 16 * 1024 * 1024 },
+      // dd fills a 64 MiB buffer from /dev/zero: four times the limit.
+      process: { args: ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=64M', 'count=1'] },
+    });
+    expect(result.exitCode).toBe(137);
+    expect(result.state.oomKilled).toBe(true);
+  });
+
   it('drops capabilities: chown fails without CAP_CHOWN', async () => {
     const script = 'touch /tmp/f && chown 1000 /tmp/f && echo chowned; grep CapEff /proc/self/status';
     const allowed = await run('caps', { process: { args: ['sh', '-c', script] } });

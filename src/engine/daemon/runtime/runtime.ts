@@ -5,29 +5,30 @@
  * restart. Hot path: create writes files only; start spawns conmon (which runs `runc create`)
  * and `runc start`.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AttachOptions, type AttachSession, openAttach } from './attach-session.js';
-import { cgroupDirsOf } from './cgroup-layout.js';
-import { type ContainerStats, readCgroupStats } from './cgroup-stats.js';
+import type { ContainerStats } from './cgroup-stats.js';
 import { RuntimeLayout } from './container-record.js';
 import {
   type ContainerEntry,
   type ContainerState,
   ContainerTable,
   type ExitInfo,
+  isLive,
 } from './container-table.js';
 import { writeControl } from './control-fifo.js';
 import { type ExecSession, type ExecSpec, startExec } from './exec-session.js';
 import { ExitWatcher } from './exit-watcher.js';
 import { chooseOciRuntime, findBinary } from './find-binaries.js';
 import { type HostInfo, probeHost } from './host-probe.js';
+import { containerStats, containerTop } from './inspect-container.js';
 import type { LogEntry } from './k8s-log.js';
-import { cgroupPids, listProcesses, type TopResult } from './list-processes.js';
+import type { TopResult } from './list-processes.js';
 import { type ReadLogsOptions, readLogs } from './log-reader.js';
 import { OciRuntimeCli } from './oci-runtime-cli.js';
 import { prepareBundle } from './prepare-bundle.js';
-import { type RecoverResult, recoverContainers, removeCgroups } from './recover-containers.js';
+import { type RecoverResult, recoverContainers } from './recover-containers.js';
 import { ContainerStateError, RuntimeUnavailableError } from './runtime-errors.js';
 import type { CreateResult, RuntimeOptions, StopOptions } from './runtime-options.js';
 import type { RuntimeSpec } from './runtime-spec.js';
@@ -35,7 +36,10 @@ import { ShimCgroup } from './shim-cgroup.js';
 import { normalizeSignal } from './signals.js';
 import { startContainer } from './start-container.js';
 import { type BridgeTool, findBridgeTool } from './stdin-bridge.js';
-import { KILL_GRACE_SECONDS, settlesWithin, sharesPidNamespace, stopContainer } from './stop-container.js';
+import { removeContainer, sharesPidNamespace, stopContainer } from './stop-container.js';
+
+/** How often live containers are checked for an exit the watcher did not report. */
+const SWEEP_MS = 5000;
 
 /** Runs containers; see the module comment. Call `recover()` once before use. */
 export class Runtime {
@@ -46,6 +50,7 @@ export class Runtime {
   readonly bridge: BridgeTool | undefined;
   private readonly table: ContainerTable;
   private readonly watcher: ExitWatcher;
+  private readonly sweep: NodeJS.Timeout;
   private readonly shimCgroup: ShimCgroup | undefined;
   private readonly cgroupParent: string;
   private readonly clock: () => Date;
@@ -71,6 +76,11 @@ export class Runtime {
     this.watcher = new ExitWatcher(this.layout.exitsDir, (id) => {
       if (this.table.has(id)) this.table.applyExit(id);
     });
+    // Insurance against a lost inotify event (queue overflow): a few stat calls now and then.
+    this.sweep = setInterval(() => {
+      for (const entry of this.table.all()) if (isLive(entry)) this.table.applyExit(entry.record.id);
+    }, SWEEP_MS);
+    this.sweep.unref();
   }
 
   /** Rebuilds the view from the container directories and the OCI runtime's state. */
@@ -98,9 +108,7 @@ export class Runtime {
   async start(id: string): Promise<ContainerState> {
     const entry = this.table.get(id);
     return this.table.locked(entry, async () => {
-      if (entry.status === 'running' || entry.status === 'paused') {
-        throw new ContainerStateError(id, entry.status, 'already started');
-      }
+      if (isLive(entry)) throw new ContainerStateError(id, entry.status, 'already started');
       await startContainer({
         entry,
         oci: this.oci(),
@@ -143,7 +151,7 @@ export class Runtime {
   async stop(id: string, options: StopOptions = {}): Promise<boolean> {
     const entry = this.table.get(id);
     return this.table.locked(entry, async () => {
-      if (entry.status !== 'running' && entry.status !== 'paused') return false;
+      if (!isLive(entry)) return false;
       const spec = entry.record.spec;
       await stopContainer({
         entry,
@@ -181,20 +189,13 @@ export class Runtime {
   async delete(id: string, options: { force?: boolean } = {}): Promise<void> {
     const entry = this.table.get(id);
     await this.table.locked(entry, async () => {
-      const oci = this.oci();
-      if (entry.status === 'running' || entry.status === 'paused') {
-        if (!options.force)
-          throw new ContainerStateError(id, entry.status, 'stop it first, or delete with force');
-        if (entry.status === 'paused') await this.thaw(entry).catch(() => {});
-        const exited = entry.nextExit.promise;
-        await oci.kill(id, 'SIGKILL', true).catch(() => {});
-        await settlesWithin(exited, KILL_GRACE_SECONDS);
-      }
-      await oci.delete(id, true);
-      removeCgroups(this.host.cgroup, entry.record.cgroupsPath);
-      for (const bridge of entry.bridges) bridge.close();
-      rmSync(entry.paths.dir, { recursive: true, force: true });
-      rmSync(entry.paths.exitNotice, { force: true });
+      await removeContainer({
+        entry,
+        oci: this.oci(),
+        cgroup: this.host.cgroup,
+        force: options.force === true,
+        thaw: () => this.thaw(entry),
+      });
       this.table.remove(id);
     });
   }
@@ -252,51 +253,35 @@ export class Runtime {
     options: Omit<ReadLogsOptions, 'done' | 'from' | 'mergePartial'> = {},
   ): AsyncIterable<LogEntry> {
     const entry = this.table.get(id);
-    const live = entry.status === 'running' || entry.status === 'paused';
-    const done = live ? entry.nextExit.promise : Promise.resolve();
+    const done = isLive(entry) ? entry.nextExit.promise : Promise.resolve();
     return readLogs(entry.paths.log, { ...options, done, mergePartial: true });
   }
 
   /** Resizes the container's terminal. */
   resize(id: string, size: { height: number; width: number }): void {
     const entry = this.table.get(id);
-    if (entry.status !== 'running' && entry.status !== 'paused') {
-      throw new ContainerStateError(id, entry.status, 'not running');
-    }
+    if (!isLive(entry)) throw new ContainerStateError(id, entry.status, 'not running');
     writeControl(entry.paths.ctl, size);
   }
 
   /** Resource usage from the container's cgroup; zeros when it is not running. */
   stats(id: string): ContainerStats {
-    const entry = this.table.get(id);
-    const pid = entry.record.pid;
-    const live = (entry.status === 'running' || entry.status === 'paused') && pid !== undefined;
-    return readCgroupStats({
-      dirs: live ? cgroupDirsOf(this.host.cgroup, pid) : { controllers: {} },
-      memTotal: this.host.memTotal,
-      onlineCpus: this.host.onlineCpus,
-      now: this.clock(),
-    });
+    return containerStats(this.table.get(id), this.host, this.clock());
   }
 
   /** The container's processes as `ps` shows them (default `ps -ef`). */
   async top(id: string, psArgs?: string[]): Promise<TopResult> {
-    const entry = this.table.get(id);
-    const pid = entry.record.pid;
-    if ((entry.status !== 'running' && entry.status !== 'paused') || pid === undefined) {
-      throw new ContainerStateError(id, entry.status, 'not running');
-    }
-    const pids = cgroupPids(cgroupDirsOf(this.host.cgroup, pid));
-    return listProcesses({
-      pids,
+    const psPath = this.options.psPath;
+    return containerTop(this.table.get(id), this.host, {
       ...(psArgs ? { psArgs } : {}),
-      ...(this.options.psPath ? { psPath: this.options.psPath } : {}),
+      ...(psPath ? { psPath } : {}),
     });
   }
 
   /** Stops watching; containers keep running (a new Runtime on the same root recovers them). */
   close(): void {
     this.watcher.close();
+    clearInterval(this.sweep);
     for (const entry of this.table.all()) for (const bridge of entry.bridges) bridge.close();
   }
 
