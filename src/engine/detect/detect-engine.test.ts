@@ -148,6 +148,24 @@ describe('detectEngine', () => {
     });
   });
 
+  it('falls back to the bundled engine when asked and nothing else answers, not after an explicit choice', async () => {
+    const bundled = { info: { kind: 'bundled' } } as unknown as Engine;
+    const { probe } = fakeProbe([]);
+    const fs = fakeFs(['/var/run/docker.sock']);
+    const options = { homedir: home, fs, probe, bundled: async () => bundled, bundledFallback: true };
+    expect(await detectEngine({ ...options, env: {} })).toBe(bundled);
+    await expect(detectEngine({ ...options, env: { DOCKER_HOST: 'tcp://x:1' } })).rejects.toBeInstanceOf(
+      EngineUnavailableError,
+    );
+    const failing = { ...options, bundled: async () => Promise.reject(new Error('cannot start: no runc')) };
+    const error = (await detectEngine({ ...failing, env: {} }).catch((e) => e)) as EngineUnavailableError;
+    expect(error.attempts.at(-1)).toEqual({
+      source: 'bundled engine',
+      endpoint: 'bundled',
+      error: 'cannot start: no runc',
+    });
+  });
+
   it('says the bundled engine is not available yet, unless given one', async () => {
     const fs = fakeFs(['/var/run/docker.sock']);
     const { probe, tried } = fakeProbe(['unix:///var/run/docker.sock']);

@@ -26,8 +26,10 @@ export interface DetectEngineOptions {
   /** Tries one candidate: resolves with its engine, or rejects saying why not. Default: _ping, then /version. */
   probe?: (candidate: EngineCandidate) => Promise<Engine>;
   fs?: DetectFs;
-  /** Opens dev's bundled engine; absent until that engine exists. */
+  /** Opens (starting it if need be) dev's bundled engine; absent until that engine exists. */
   bundled?: () => Promise<Engine>;
+  /** Try `bundled` last when no other engine answers (not after an explicit choice failed). */
+  bundledFallback?: boolean;
   /**
    * Milliseconds each default probe waits: 2000 for a well-known socket; an explicit choice
    * (DOCKER_HOST, a context, --engine), which may be a remote over ssh, gets 15000.
@@ -68,6 +70,13 @@ export async function detectEngine(options: DetectEngineOptions = {}): Promise<E
         if (error instanceof DevError && error.code === 'ENGINE_BUNDLED_UNAVAILABLE') throw error;
         break;
       }
+    }
+  }
+  if (!pinned && options.bundledFallback && options.bundled) {
+    try {
+      return await options.bundled();
+    } catch (error) {
+      attempts.push({ source: 'bundled engine', endpoint: 'bundled', error: reasonOf(error) });
     }
   }
   throw new EngineUnavailableError(attempts, {
