@@ -93,6 +93,17 @@ export function streamTests(t: SuiteContext): void {
       expect(stdout.text.trim()).toBe('12');
     });
 
+    it('streams a large stdin at the pace of the connection', async () => {
+      const chunk = Buffer.alloc(64 * 1024, 120);
+      const stdin = new PassThrough();
+      const stdout = new Sink();
+      const done = t.engine.exec(id, { command: ['wc', '-c'], stdin, stdout });
+      for (let i = 0; i < 80; i++) if (!stdin.write(chunk)) await new Promise((r) => stdin.once('drain', r));
+      stdin.end();
+      expect(await done).toBe(0);
+      expect(Number(stdout.text.trim())).toBe(80 * 64 * 1024);
+    });
+
     it('reads logs with timestamps and tail, and follows until aborted', async () => {
       const logger = await run('logger', {
         command: ['sh', '-c', 'for i in 1 2 3 4 5; do echo line$i; done; echo oops >&2; exec sleep 3600'],

@@ -203,15 +203,12 @@ async function pipeConnection(
 ): Promise<void> {
   const input = conn.input;
   const stdin = io.stdin;
-  const onData = (chunk: Buffer) => {
-    if (input && !input.destroyed) input.write(chunk);
-  };
-  const onEnd = () => {
-    if (input && !input.destroyed) input.end();
-  };
+  // pipe() keeps to the connection's pace and ends it (a half-close) when stdin ends.
   if (stdin && input) {
-    stdin.on('data', onData);
-    stdin.once('end', onEnd);
+    input.on('error', () => {
+      // Writing after the engine closed: the output side reports what matters.
+    });
+    stdin.pipe(input);
   }
   try {
     await pumpFrames(conn.output as AsyncIterable<Buffer>, tty, {
@@ -220,8 +217,7 @@ async function pipeConnection(
     });
   } finally {
     if (stdin) {
-      stdin.off('data', onData);
-      stdin.off('end', onEnd);
+      if (input) stdin.unpipe(input);
       // A TTY's stdin (process.stdin) paused again so the process can exit.
       (stdin as { pause?: () => void }).pause?.();
     }
