@@ -19,6 +19,8 @@ export interface BuildMountsInput {
   providedFiles: Record<string, string>;
   /** Host path of the init binary, when `spec.init`. */
   initPath?: string;
+  /** Host path of the container's own shared /dev/shm (IPC shareable). */
+  shmPath?: string;
 }
 
 /** The ordered OCI mounts for `spec`. */
@@ -55,9 +57,11 @@ export function buildMounts(input: BuildMountsInput): OciMount[] {
     defaults.push(bind('/dev/shm', '/dev/shm', ['rbind', 'rprivate']));
   } else {
     defaults.push(mount('/dev/mqueue', 'mqueue', 'mqueue', ['nosuid', 'noexec', 'nodev']));
-    if (ipc.kind === 'container' && ipc.pid !== undefined) {
-      // Share the other container's /dev/shm too, as POSIX shared memory lives there.
-      defaults.push(bind(`/proc/${ipc.pid}/root/dev/shm`, '/dev/shm', ['rbind', 'rprivate']));
+    // POSIX shared memory lives in /dev/shm: sharing IPC means sharing that tmpfs too.
+    const shared =
+      ipc.kind === 'shareable' ? input.shmPath : ipc.kind === 'container' ? ipc.shmPath : undefined;
+    if (shared) {
+      defaults.push(bind(shared, '/dev/shm', ['rbind', 'rprivate']));
     } else {
       const size = spec.shmSize ?? DEFAULT_SHM_SIZE;
       defaults.push(

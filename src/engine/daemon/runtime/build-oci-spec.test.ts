@@ -69,7 +69,16 @@ describe('buildOciSpec', () => {
     });
     expect(spec.linux.namespaces).toEqual([{ type: 'mount' }, { type: 'ipc', path: '/proc/42/ns/ipc' }]);
     expect(spec.hostname).toBeUndefined();
-    expect(spec.mounts.find((m) => m.destination === '/dev/shm')?.source).toBe('/proc/42/root/dev/shm');
+    expect(spec.mounts.find((m) => m.destination === '/dev/shm')?.source).toBe('shm');
+    const joined = build({
+      namespaces: { ipc: { kind: 'container', pid: 42, shmPath: '/state/other/shm' } },
+    });
+    expect(joined.spec.mounts.find((m) => m.destination === '/dev/shm')?.source).toBe('/state/other/shm');
+    const shareable = build({ namespaces: { ipc: { kind: 'shareable' } } }, { shmPath: '/state/c/shm' });
+    expect(shareable.spec.mounts.find((m) => m.destination === '/dev/shm')).toMatchObject({
+      type: 'bind',
+      source: '/state/c/shm',
+    });
     expect(
       build({}, { host: { ...host, cgroup: { version: 2, controllers: {} } } }).spec.linux.namespaces.at(-1),
     ).toEqual({

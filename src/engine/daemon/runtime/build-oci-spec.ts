@@ -53,6 +53,8 @@ export interface BuildOciSpecInput {
   initPath?: string;
   /** Device nodes to create (the user's, plus the host's for privileged containers). */
   devices: ResolvedDevice[];
+  /** Host path of the shared /dev/shm, for `ipc: shareable`. */
+  shmPath?: string;
 }
 
 export interface BuiltOciSpec {
@@ -112,7 +114,12 @@ export function buildOciSpec(input: BuildOciSpecInput): BuiltOciSpec {
     root: { path: spec.rootfs, readonly: spec.readonlyRootfs === true },
     ...(hostname !== undefined ? { hostname } : {}),
     ...(utsPrivate && spec.domainname ? { domainname: spec.domainname } : {}),
-    mounts: buildMounts({ spec, providedFiles: input.providedFiles, initPath: input.initPath }),
+    mounts: buildMounts({
+      spec,
+      providedFiles: input.providedFiles,
+      ...(input.initPath ? { initPath: input.initPath } : {}),
+      ...(input.shmPath ? { shmPath: input.shmPath } : {}),
+    }),
     linux: {
       namespaces: buildNamespaces({ namespaces: spec.namespaces, cgroupVersion: host.cgroup.version }),
       resources: limits.resources,

@@ -49,6 +49,8 @@ export interface ContainerPaths {
   pidFile: string;
   ctl: string;
   execRoot: string;
+  /** The host-side /dev/shm of an IPC-shareable container. */
+  shm: string;
   exitNotice: string;
 }
 
@@ -74,6 +76,7 @@ export class RuntimeLayout {
       pidFile: join(dir, 'pidfile'),
       ctl: join(dir, 'ctl'),
       execRoot: join(dir, 'exec'),
+      shm: join(dir, 'shm'),
       exitNotice: join(this.exitsDir, id),
     };
   }

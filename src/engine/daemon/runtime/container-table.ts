@@ -34,6 +34,8 @@ export interface ContainerState {
   init?: { path: string; found: string };
   /** Why the last start failed. */
   startError?: string;
+  /** Host path of its /dev/shm when IPC-shareable: what joiners pass as JoinNamespace.shmPath. */
+  shmPath?: string;
 }
 
 /** How a run ended. */
@@ -191,6 +193,7 @@ export class ContainerTable {
       warnings: r.warnings,
       ...(r.init ? { init: r.init } : {}),
       ...(r.startError ? { startError: r.startError } : {}),
+      ...(r.spec.namespaces?.ipc?.kind === 'shareable' ? { shmPath: entry.paths.shm } : {}),
     };
   }
 }

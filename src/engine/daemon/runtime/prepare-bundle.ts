@@ -79,6 +79,8 @@ export function prepareBundle(options: PrepareBundleOptions): ContainerRecord {
   try {
     const providedFiles = writeProvidedFiles(spec, temp, final.dir);
     const cgroupsPath = posix.join('/', spec.cgroupParent ?? options.cgroupParent, spec.id);
+    const shareable = spec.namespaces?.ipc?.kind === 'shareable';
+    if (shareable) mkdirSync(join(temp, 'shm'), { mode: 0o1777 });
     const built = buildOciSpec({
       spec,
       user,
@@ -87,6 +89,7 @@ export function prepareBundle(options: PrepareBundleOptions): ContainerRecord {
       providedFiles,
       devices,
       ...(init ? { initPath: init.path } : {}),
+      ...(shareable ? { shmPath: final.shm } : {}),
     });
     writeFileAtomic(join(temp, 'config.json'), serializeOciSpec(built.spec));
     const record: ContainerRecord = {

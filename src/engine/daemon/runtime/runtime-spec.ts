@@ -71,8 +71,12 @@ export interface ProvidedFiles {
 /** `new`: a fresh network namespace (loopback only); `path`: join one (from the network part). */
 export type NetworkNamespace = { kind: 'new' } | { kind: 'path'; path: string } | { kind: 'host' };
 
-/** `container`: join another container's namespace, by its init pid or a namespace path. */
-export type JoinNamespace = { kind: 'container'; pid?: number; path?: string };
+/**
+ * `container`: join another container's namespace, by its init pid or a namespace path. For
+ * IPC, `shmPath` (the other container's ContainerState.shmPath, when it is shareable) shares
+ * its /dev/shm too.
+ */
+export type JoinNamespace = { kind: 'container'; pid?: number; path?: string; shmPath?: string };
 
 export type IpcNamespace = { kind: 'private' } | { kind: 'shareable' } | { kind: 'host' } | JoinNamespace;
 

@@ -4,10 +4,12 @@
  * On failure the runtime state is removed again and the container stays startable.
  */
 import { rmSync } from 'node:fs';
+import { DEFAULT_SHM_SIZE } from './build-mounts.js';
 import { conmonCreate } from './conmon.js';
 import type { RuntimeLayout } from './container-record.js';
 import type { ContainerEntry } from './container-table.js';
 import type { OciRuntimeCli } from './oci-runtime-cli.js';
+import { mountShm } from './shm-mount.js';
 import { type BridgeTool, openStdinBridge } from './stdin-bridge.js';
 
 export interface StartContainerOptions {
@@ -29,9 +31,12 @@ export async function startContainer(options: StartContainerOptions): Promise<vo
   for (const path of [paths.exitFile, paths.oomFile, paths.exitNotice, paths.pidFile, paths.execRoot]) {
     rmSync(path, { recursive: true, force: true });
   }
-  const proc = entry.record.spec.process;
+  const { spec } = entry.record;
+  const proc = spec.process;
   entry.starting = true;
   try {
+    if (spec.namespaces?.ipc?.kind === 'shareable')
+      await mountShm(paths.shm, spec.shmSize ?? DEFAULT_SHM_SIZE, id);
     const created = await conmonCreate({
       conmonPath: options.conmonPath,
       runtime: oci,

@@ -8,6 +8,7 @@ import { type ContainerEntry, isLive } from './container-table.js';
 import type { OciRuntimeCli } from './oci-runtime-cli.js';
 import { removeCgroups } from './recover-containers.js';
 import { ContainerStateError } from './runtime-errors.js';
+import { unmountShm } from './shm-mount.js';
 
 /** Seconds to wait for an exit after SIGKILL before calling the container stuck. */
 export const KILL_GRACE_SECONDS = 30;
@@ -62,6 +63,7 @@ export async function removeContainer(options: RemoveContainerOptions): Promise<
     await settlesWithin(exited, KILL_GRACE_SECONDS);
   }
   await oci.delete(id, true);
+  await unmountShm(entry.paths.shm, id);
   removeCgroups(options.cgroup, entry.record.cgroupsPath);
   for (const bridge of entry.bridges) bridge.close();
   rmSync(entry.paths.dir, { recursive: true, force: true });
