@@ -99,6 +99,14 @@ export class DockerClient {
 
   /** Sends a request; resolves with the response once it has a success status, else rejects typed. */
   send(req: DockerRequest): Promise<http.IncomingMessage> {
+    return this.sendOnce(req).catch((error: unknown) => {
+      // A kept-alive connection the engine closed while idle fails at once: a GET is safe to redo.
+      if (error instanceof StaleConnection) return this.sendOnce(req);
+      throw error;
+    });
+  }
+
+  private sendOnce(req: DockerRequest): Promise<http.IncomingMessage> {
     return new Promise((resolve, reject) => {
       const request = this.open(req, reject);
       request.on('response', (res) => {
@@ -186,6 +194,9 @@ export class DockerClient {
     request.on('error', (error: NodeJS.ErrnoException) => {
       if (error instanceof EngineError || error instanceof EngineConnectionError) return reject(error);
       if (error.name === 'AbortError' || req.signal?.aborted) return reject(error);
+      const idempotent = (req.method ?? 'GET') === 'GET' && req.body === undefined;
+      if (idempotent && request.reusedSocket && error.code === 'ECONNRESET')
+        return reject(new StaleConnection());
       reject(connectionError(this.endpoint.url, error));
     });
     if (req.timeout) {
@@ -213,6 +224,9 @@ export class DockerClient {
     request.end(json);
   }
 }
+
+/** A request failed on a reused keep-alive connection before any answer: safe to send again. */
+class StaleConnection extends Error {}
 
 /** Reads a whole response as UTF-8. */
 export async function readText(stream: Readable): Promise<string> {
