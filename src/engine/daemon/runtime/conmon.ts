@@ -40,6 +40,8 @@ export interface ConmonCreateOptions extends CommonOptions {
   exitDir: string;
   /** Keep stdin open when an attached client leaves (Docker's !StdinOnce). */
   leaveStdinOpen: boolean;
+  /** Truncate the log past this size. */
+  logSizeMax?: number;
 }
 
 export interface ConmonCreateResult {
@@ -72,6 +74,9 @@ export async function conmonCreate(options: ConmonCreateOptions): Promise<Conmon
     '--exit-dir',
     options.exitDir,
     ...(options.leaveStdinOpen ? ['--leave-stdin-open'] : []),
+    ...(options.logSizeMax !== undefined && options.logSizeMax > 0
+      ? ['--log-size-max', String(options.logSizeMax)]
+      : []),
   ];
   const session = startConmon(options, args, options.bundle, options.id, 'create');
   try {

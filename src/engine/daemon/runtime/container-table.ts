@@ -4,6 +4,8 @@
  * way they are noticed (inotify notice, a check after start, recovery).
  */
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { type CgroupLayout, cgroupDirsForPath } from './cgroup-layout.js';
 import type { ContainerPaths, ContainerRecord, RuntimeLayout } from './container-record.js';
 import { ContainerNotFoundError } from './runtime-errors.js';
 import type { StdinBridge } from './stdin-bridge.js';
@@ -76,6 +78,7 @@ export class ContainerTable {
   constructor(
     private readonly layout: RuntimeLayout,
     private readonly clock: () => Date,
+    private readonly cgroup?: CgroupLayout,
   ) {}
 
   add(record: ContainerRecord, status: ContainerStatus): ContainerEntry {
@@ -139,12 +142,29 @@ export class ContainerTable {
     return this.finish(entry, code, fileTime(entry.paths.exitFile) ?? this.clock());
   }
 
+  /**
+   * Ends the run of a live container whose conmon died without writing an exit code (killed,
+   * or gone with a reboot) once its process is gone too: exit code 255, as Docker reports.
+   */
+  applyLost(id: string): ExitInfo | undefined {
+    const entry = this.entries.get(id);
+    if (!entry || entry.starting || (entry.status !== 'running' && entry.status !== 'paused'))
+      return undefined;
+    const { conmonPid, pid } = entry.record;
+    // conmon writes the exit file before it exits: check it is dead first, then the file.
+    if (conmonPid === undefined || isAlive(conmonPid)) return undefined;
+    const exit = this.applyExit(id);
+    if (exit) return exit;
+    if (pid !== undefined && isAlive(pid)) return undefined;
+    return this.finish(entry, LOST_EXIT_CODE, this.clock());
+  }
+
   /** Records that the run ended with `exitCode` at `finishedAt`, persists it and tells the waiters. */
   finish(entry: ContainerEntry, exitCode: number, finishedAt: Date): ExitInfo {
     const info: ExitInfo = {
       id: entry.record.id,
       exitCode,
-      oomKilled: existsSync(entry.paths.oomFile),
+      oomKilled: existsSync(entry.paths.oomFile) || this.cgroupSawOomKill(entry),
       finishedAt: finishedAt.toISOString(),
     };
     entry.record = {
@@ -173,6 +193,26 @@ export class ContainerTable {
     return info;
   }
 
+  /**
+   * conmon notices an OOM kill through an event it registers after the process started; one
+   * that comes sooner still shows in the cgroup's counter, which lasts until `runc delete`.
+   */
+  private cgroupSawOomKill(entry: ContainerEntry): boolean {
+    if (!this.cgroup) return false;
+    const dirs = cgroupDirsForPath(this.cgroup, entry.record.cgroupsPath);
+    const files = [
+      ...(dirs.controllers.memory ? [join(dirs.controllers.memory, 'memory.oom_control')] : []),
+      ...(dirs.unified ? [join(dirs.unified, 'memory.events')] : []),
+    ];
+    return files.some((file) => {
+      try {
+        return Number(/^oom_kill (\d+)$/m.exec(readFileSync(file, 'utf8'))?.[1] ?? 0) > 0;
+      } catch {
+        return false;
+      }
+    });
+  }
+
   /** A snapshot of the entry. */
   state(entry: ContainerEntry): ContainerState {
     const r = entry.record;
@@ -195,6 +235,19 @@ export class ContainerTable {
       ...(r.startError ? { startError: r.startError } : {}),
       ...(r.spec.namespaces?.ipc?.kind === 'shareable' ? { shmPath: entry.paths.shm } : {}),
     };
+  }
+}
+
+/** Exit code reported when neither the process nor its shim left one (as Docker does). */
+export const LOST_EXIT_CODE = 255;
+
+/** Whether a process exists (a zombie counts until reaped). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -8,7 +8,13 @@ import { readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CgroupLayout, cgroupDirsForPath } from './cgroup-layout.js';
 import type { RuntimeLayout } from './container-record.js';
-import type { ContainerState, ContainerTable, ExitInfo } from './container-table.js';
+import {
+  type ContainerState,
+  type ContainerTable,
+  type ExitInfo,
+  isAlive,
+  LOST_EXIT_CODE,
+} from './container-table.js';
 import type { OciRuntimeCli, OciState } from './oci-runtime-cli.js';
 
 export interface RecoverResult {
@@ -23,9 +29,6 @@ export interface RecoverOptions {
   oci: OciRuntimeCli;
   clock: () => Date;
 }
-
-/** Exit code reported when neither the process nor its shim left one (as Docker does). */
-export const UNKNOWN_EXIT_CODE = 255;
 
 /** Loads every container not yet in the table. */
 export async function recoverContainers(options: RecoverOptions): Promise<RecoverResult> {
@@ -72,7 +75,7 @@ export async function recoverContainers(options: RecoverOptions): Promise<Recove
       continue;
     }
     if (record.conmonPid !== undefined && isAlive(record.conmonPid)) continue; // its exit notice is coming
-    exitedWhileDown.push(table.finish(entry, UNKNOWN_EXIT_CODE, options.clock()));
+    exitedWhileDown.push(table.finish(entry, LOST_EXIT_CODE, options.clock()));
   }
   return { containers: table.all().map((e) => table.state(e)), exitedWhileDown };
 }
@@ -104,14 +107,5 @@ function readdirSafe(dir: string): string[] {
     return readdirSync(dir);
   } catch {
     return [];
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -2,6 +2,7 @@
  * Input and output of real containers: exec with and without a terminal, attach, logs (streams,
  * timestamps, tail, since, follow, partial lines), resize, top.
  */
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutputChunk } from './exec-session.js';
 import { collectLogs, waitUntil } from './testing/run-helpers.js';
@@ -204,6 +205,22 @@ describe.skipIf(skip !== undefined)(`container I/O${skip ? ` (skipped: ${skip})`
     expect(custom.processes).toContainEqual([String(f.runtime.state(box).pid), 'sleep']);
   });
 
+  it('keeps the log under its size limit', async () => {
+    const id = f.id('small');
+    await f.runtime.create({
+      id,
+      rootfs: f.rootfs,
+      logSizeMax: 4096,
+      process: { args: ['sh', '-c', 'i=0; while [ $i -lt 300 ]; do echo line $i; i=$((i+1)); done'] },
+    });
+    await f.runtime.start(id);
+    await f.runtime.wait(id);
+    const { stdout } = await collectLogs(f.runtime.logs(id));
+    expect(stdout.length).toBeLessThan(4096);
+    expect(stdout).toContain('line 299\n');
+    expect(stdout).not.toContain('line 0\n');
+  });
+
   it('reports cpu and memory usage', async () => {
     const stats = await waitUntil(
       () => f.runtime.stats(box),
@@ -214,3 +231,42 @@ describe.skipIf(skip !== undefined)(`container I/O${skip ? ` (skipped: ${skip})`
     expect(stats.pids.current).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe.skipIf(skip !== undefined || !existsSync('/usr/bin/python3'))(
+  'stdin through the python3 bridge',
+  () => {
+    let f: RuntimeFixture;
+    beforeAll(async () => {
+      f = new RuntimeFixture('py', { bridge: { kind: 'python', path: '/usr/bin/python3' } });
+      await f.runtime.recover();
+    });
+    afterAll(async () => {
+      await f?.cleanup();
+    });
+
+    it('passes input to an exec and to an attached container', async () => {
+      const id = f.id('py');
+      await f.runtime.create({
+        id,
+        rootfs: f.rootfs,
+        process: {
+          args: ['sh', '-c', 'read a; echo "main $a"; exec sleep 600'],
+          openStdin: true,
+          stdinOnce: true,
+        },
+      });
+      await f.runtime.start(id);
+      const attach = f.runtime.attach(id, { stdin: true });
+      attach.stdin?.end('one\n');
+      const seen = await waitUntil(
+        async () => (await collectLogs(f.runtime.logs(id))).stdout,
+        (out) => out.includes('main one'),
+      );
+      expect(seen).toBe('main one\n');
+      const session = await f.runtime.exec(id, { args: ['cat'], stdin: true });
+      session.stdin?.end('through python\n');
+      expect((await collectLogs(session.output)).stdout).toBe('through python\n');
+      expect(await session.exit).toBe(0);
+    });
+  },
+);

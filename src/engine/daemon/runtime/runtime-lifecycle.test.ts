@@ -101,7 +101,7 @@ describe.skipIf(skip !== undefined)(`container lifecycle${skip ? ` (skipped: ${s
     const own = readFileSync('/proc/self/cgroup', 'utf8');
     const unified = (text: string) => /^0::(.*)$/m.exec(text)?.[1];
     if (f.runtime.host.cgroup.unified) {
-      expect(unified(cgroups)).toBe(`/${f.cgroupParent}/conmon`);
+      expect(unified(cgroups)).toBe(`/${f.cgroupParent}/_conmon`);
       expect(unified(own)).not.toBe(unified(cgroups));
     }
     await f.runtime.delete(id, { force: true });

@@ -16,9 +16,11 @@ export interface RuntimeOptions {
   initCandidates?: readonly string[];
   /** cgroup parent of containers (and of the shims' cgroup); default `dev-engine`. */
   cgroupParent?: string;
-  /** Move each conmon into `<cgroupParent>/conmon` so a service manager stopping the daemon spares it; default true. */
+  /** Move each conmon into `<cgroupParent>/_conmon` so a service manager stopping the daemon spares it; default true. */
   shimCgroup?: boolean;
   psPath?: string;
+  /** How often live containers are checked for an exit no notice reported (a conmon killed outright); default 5000 ms. */
+  exitSweepMs?: number;
   host?: HostInfo;
   clock?: () => Date;
   env?: NodeJS.ProcessEnv;

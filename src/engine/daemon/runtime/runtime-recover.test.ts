@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Runtime } from './runtime.js';
 import { collectLogs, waitUntil } from './testing/run-helpers.js';
 import { RuntimeFixture, runtimeSkipReason } from './testing/runtime-fixture.js';
 
@@ -163,6 +164,20 @@ describe.skipIf(skip !== undefined)(
       await waitUntil(lines, (n) => n > before + 2);
       expect(await after.stop(id, { timeoutSeconds: 30 })).toBe(true);
       expect(after.state(id).exitCode).toBe(0);
+    });
+
+    it('reports 255 for a container whose conmon was killed, once its process is gone', async () => {
+      f.runtime.close();
+      const runtime = new Runtime({ rootDir: f.stateDir, cgroupParent: f.cgroupParent, exitSweepMs: 50 });
+      f.runtime = runtime;
+      await runtime.recover();
+      const id = f.id('lost');
+      await runtime.create({ id, rootfs: f.rootfs, process: { args: ['sleep', '600'] } });
+      const { pid, conmonPid } = await runtime.start(id);
+      process.kill(conmonPid as number, 'SIGKILL');
+      process.kill(pid as number, 'SIGKILL');
+      expect((await runtime.wait(id)).exitCode).toBe(255);
+      expect(runtime.state(id).status).toBe('stopped');
     });
   },
 );

@@ -174,7 +174,9 @@ export interface RuntimeSpec {
   stopSignal?: string;
   /** Seconds `stop` waits before SIGKILL; default 10. */
   stopTimeout?: number;
-  /** cgroup parent of this container; default the runtime's. */
+  /** Truncate the log when it would grow past this many bytes (conmon's --log-size-max); default unbounded. */
+  logSizeMax?: number;
+  /** cgroup parent of this container (cgroupfs path, not a systemd slice); default the runtime's. */
   cgroupParent?: string;
   /** OCI annotations, e.g. labels the runtime should keep with the bundle. */
   annotations?: Record<string, string>;

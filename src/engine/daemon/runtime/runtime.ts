@@ -71,15 +71,15 @@ export class Runtime {
       options.shimCgroup === false ? undefined : new ShimCgroup(this.host.cgroup, this.cgroupParent);
     mkdirSync(this.layout.containersDir, { recursive: true });
     mkdirSync(stateDir, { recursive: true });
-    this.table = new ContainerTable(this.layout, this.clock);
+    this.table = new ContainerTable(this.layout, this.clock, this.host.cgroup);
     // Watch before recover() scans, so no exit falls between the scan and the watch.
     this.watcher = new ExitWatcher(this.layout.exitsDir, (id) => {
       if (this.table.has(id)) this.table.applyExit(id);
     });
-    // Insurance against a lost inotify event (queue overflow): a few stat calls now and then.
+    // Insurance against a lost inotify event (queue overflow) and a conmon killed outright.
     this.sweep = setInterval(() => {
-      for (const entry of this.table.all()) if (isLive(entry)) this.table.applyExit(entry.record.id);
-    }, SWEEP_MS);
+      for (const entry of this.table.all()) if (isLive(entry)) this.table.applyLost(entry.record.id);
+    }, options.exitSweepMs ?? SWEEP_MS);
     this.sweep.unref();
   }
 

@@ -2,7 +2,7 @@
  * Keeps shims out of the daemon's cgroup. systemd stops a service by killing every process in
  * its cgroup; conmon started by the daemon would sit there and die with it, taking the
  * container's stdio and exit code along. So each conmon is moved, before it forks, into
- * `<parent>/conmon` of the hierarchies systemd tracks: the unified one and v1's name=systemd.
+ * `<parent>/_conmon` of the hierarchies systemd tracks: the unified one and v1's name=systemd.
  */
 import { mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
@@ -15,7 +15,8 @@ export class ShimCgroup {
   lastError: string | undefined;
 
   constructor(layout: CgroupLayout, parent: string) {
-    const relative = posix.join('/', parent, 'conmon');
+    // `_conmon` cannot collide with a container: container ids start with a letter or digit.
+    const relative = posix.join('/', parent, '_conmon');
     const dirs: string[] = [];
     if (layout.unified) dirs.push(posix.join(layout.unified.mountpoint, relative));
     const systemd = layout.controllers['name=systemd'];

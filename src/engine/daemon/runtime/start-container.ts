@@ -47,6 +47,7 @@ export async function startContainer(options: StartContainerOptions): Promise<vo
       terminal: proc.tty === true,
       stdin: proc.openStdin === true,
       leaveStdinOpen: proc.openStdin === true && proc.stdinOnce !== true,
+      ...(spec.logSizeMax !== undefined ? { logSizeMax: spec.logSizeMax } : {}),
       ...(options.beforeStart ? { beforeStart: options.beforeStart } : {}),
     });
     // Inputs attached before the start connect now, before the process can read.
