@@ -14,12 +14,16 @@ import { createGunzip, createGzip } from 'node:zlib';
 import { ImageError } from './errors.js';
 
 const FLUSH_AT = 64 * 1024;
+// Records go to zlib in batches: each write is a thread-pool job, one per file would dominate.
+const BATCH_AT = 256 * 1024;
 
 /** Writes a tar-split file while a layer is unpacked. */
 export class TarSplitWriter {
   private pending: Buffer[] = [];
   private pendingLength = 0;
   private files = 0;
+  private batch: Buffer[] = [];
+  private batchLength = 0;
   private readonly gzip = createGzip({ level: 6 });
   private readonly done: Promise<void>;
 
@@ -47,13 +51,14 @@ export class TarSplitWriter {
     head.writeUInt32LE(name.length, 1);
     const tail = Buffer.alloc(8);
     tail.writeBigUInt64LE(BigInt(size));
-    this.gzip.write(Buffer.concat([head, name, tail]));
+    this.emit(Buffer.concat([head, name, tail]));
     return this.files++;
   }
 
   /** Flushes and closes the file. */
   async close(): Promise<void> {
     this.flush();
+    this.drain();
     this.gzip.end();
     await this.done;
   }
@@ -68,9 +73,22 @@ export class TarSplitWriter {
     const head = Buffer.alloc(5);
     head.writeUInt8(0x52, 0);
     head.writeUInt32LE(this.pendingLength, 1);
-    this.gzip.write(Buffer.concat([head, ...this.pending]));
+    this.emit(Buffer.concat([head, ...this.pending]));
     this.pending = [];
     this.pendingLength = 0;
+  }
+
+  private emit(record: Buffer): void {
+    this.batch.push(record);
+    this.batchLength += record.length;
+    if (this.batchLength >= BATCH_AT) this.drain();
+  }
+
+  private drain(): void {
+    if (this.batchLength === 0) return;
+    this.gzip.write(Buffer.concat(this.batch));
+    this.batch = [];
+    this.batchLength = 0;
   }
 }
 
