@@ -203,6 +203,14 @@ describe('buildOciSpec', () => {
     expect(spec.mounts.find((m) => m.destination === '/sys')?.options).toContain('rw');
   });
 
+  it('refuses relative working directories and mount paths', () => {
+    expect(() => build({ process: { args: ['sh'], cwd: 'app' } })).toThrow(/not absolute/);
+    expect(() => build({ mounts: [{ kind: 'tmpfs', target: 'tmp' }] })).toThrow(/not absolute/);
+    expect(() => build({ mounts: [{ kind: 'bind', source: './src', target: '/src' }] })).toThrow(
+      /absolute host path/,
+    );
+  });
+
   it('keeps the caller’s environment over the defaults and adds TERM for a tty', () => {
     const { spec } = build({ process: { args: ['sh'], tty: true, env: ['PATH=/bin', 'HOME=/data'] } });
     expect(spec.process.env).toEqual(['HOSTNAME=abcdef012345', 'TERM=xterm', 'PATH=/bin', 'HOME=/data']);

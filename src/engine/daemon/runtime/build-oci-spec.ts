@@ -70,6 +70,16 @@ export function buildOciSpec(input: BuildOciSpecInput): BuiltOciSpec {
   if (spec.process.args.length === 0) throw new RuntimeSpecError('process.args', 'no command to run');
   if (spec.init && !input.initPath)
     throw new RuntimeSpecError('init', 'init requested but no init binary given');
+  if (spec.process.cwd && !spec.process.cwd.startsWith('/')) {
+    throw new RuntimeSpecError('process.cwd', `the working directory "${spec.process.cwd}" is not absolute`);
+  }
+  for (const m of spec.mounts ?? []) {
+    if (!m.target.startsWith('/'))
+      throw new RuntimeSpecError('mounts', `mount target "${m.target}" is not absolute`);
+    if (m.kind === 'bind' && !m.source.startsWith('/')) {
+      throw new RuntimeSpecError('mounts', `bind source "${m.source}" is not an absolute host path`);
+    }
+  }
   const oomScoreAdj = spec.resources?.oomScoreAdj;
   if (oomScoreAdj !== undefined && (oomScoreAdj < -1000 || oomScoreAdj > 1000)) {
     throw new RuntimeSpecError('resources.oomScoreAdj', 'must be -1000 to 1000');

@@ -56,7 +56,14 @@ export async function recoverContainers(options: RecoverOptions): Promise<Recove
       continue;
     }
     const observed = states.get(id);
-    const status = observed?.status === 'paused' || record.paused ? 'paused' : 'running';
+    // runc knows best whether it is frozen; the record speaks when runc has no answer.
+    const status = observed
+      ? observed.status === 'paused'
+        ? 'paused'
+        : 'running'
+      : record.paused
+        ? 'paused'
+        : 'running';
     const entry = table.add(record, status);
     // Exec sessions belonged to the old daemon's clients.
     rmSync(entry.paths.execRoot, { recursive: true, force: true });
