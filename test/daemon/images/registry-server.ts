@@ -140,13 +140,26 @@ async function startTokenServer(
   const key = readFileSync(keyPath);
   const der = new X509Certificate(readFileSync(certPath)).raw.toString('base64');
   const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const server = createHttpServer((req, res) => {
+  const server = createHttpServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    const scopes = url.searchParams.getAll('scope');
-    log.push(...scopes);
+    let scopes = url.searchParams.getAll('scope');
+    let service = url.searchParams.get('service');
     const expected = `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString('base64')}`;
-    const authorized = req.headers.authorization === expected;
-    if (req.headers.authorization && !authorized) {
+    let authorized = req.headers.authorization === expected;
+    let refused = req.headers.authorization !== undefined && !authorized;
+    if (req.method === 'POST') {
+      // OAuth2 refresh-token grant: the identity token of `bob` is `refresh-bob`
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const form = new URLSearchParams(Buffer.concat(chunks).toString());
+      scopes = (form.get('scope') ?? '').split(' ').filter(Boolean);
+      service = form.get('service');
+      authorized =
+        form.get('grant_type') === 'refresh_token' && form.get('refresh_token') === `refresh-${auth.user}`;
+      refused = !authorized;
+    }
+    log.push(...scopes);
+    if (refused) {
       res.writeHead(401).end('{"details":"bad credentials"}');
       return;
     }
@@ -159,7 +172,7 @@ async function startTokenServer(
     const claims = b64({
       iss: 'test-issuer',
       sub: authorized ? auth.user : '',
-      aud: url.searchParams.get('service'),
+      aud: service,
       exp: now + 600,
       nbf: now - 60,
       iat: now,

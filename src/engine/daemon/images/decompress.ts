@@ -102,6 +102,7 @@ async function* externalDecompress(
     child.on('error', reject);
     child.on('close', resolve);
   });
+  exit.catch(() => {}); // awaited below; a spawn failure must not count as unhandled meanwhile
   const unsupported = (cause?: unknown) =>
     new ImageError('IMAGE_UNSUPPORTED', `${compression} compressed layers need the ${bin} program`, {
       hint: `install it (apt-get install ${compression === 'bzip2' ? 'bzip2' : compression === 'xz' ? 'xz-utils' : 'zstd'}), or use gzip or plain tar`,

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   chmodSync,
@@ -141,6 +141,25 @@ describe.skipIf(!isRoot)('LayerStore (as root)', () => {
     expect(readlinkSync(join(diff, 'd'))).toBe('/nowhere');
     expect((await collect(store.tarStream(record.diffId))).equals(tar)).toBe(true);
   });
+
+  it.skipIf(spawnSync('zstd', ['--version']).status !== 0)(
+    'unpacks zstd layers with the zstd program',
+    async () => {
+      const tar = buildTar([{ name: 'z', type: 'file', data: 'zstd compressed' }]);
+      const compressed = spawnSync('zstd', ['-c', '-q'], { input: tar }).stdout;
+      const record = await store.register(chunked(compressed));
+      expect(record.diffId).toBe(sha(tar));
+      expect(readFileSync(join(store.diffDir(record.diffId), 'z'), 'utf8')).toBe('zstd compressed');
+      const without = new LayerStore({
+        root: join(base, 'no-zstd'),
+        tools,
+        decompress: { zstd: '/nonexistent/zstd' },
+      });
+      await expect(without.register(chunked(compressed))).rejects.toThrow(
+        /zstd compressed layers need the \/nonexistent\/zstd program/,
+      );
+    },
+  );
 
   it('shares one unpack between concurrent registers of the same layer', async () => {
     const tar = buildTar([{ name: 'shared', type: 'file', data: 'once' }]);

@@ -164,6 +164,19 @@ describe.skipIf(!isRoot || !hasRegistry)('registry client against docker-registr
       expect(resumed).toHaveLength(1);
       expect(Number(resumed[0])).toBeGreaterThan(0);
       expect(Number(resumed[0])).toBeLessThanOrEqual(100_000);
+      // A pull that fails for good keeps what it got; the next pull asks only for the rest.
+      const later = new ImageStore({ root: join(base, 'fresh-resume-later') });
+      proxy.faults.push({ kind: 'cut', afterBytes: 150_000, minSize: 200_000 });
+      await expect(
+        new ImagePuller({ store: later, retries: 0 }).pull({ reference: `${proxy.host}/test/resume:1` }),
+      ).rejects.toBeDefined();
+      proxy.requests.length = 0;
+      expect(
+        (await new ImagePuller({ store: later }).pull({ reference: `${proxy.host}/test/resume:1` })).id,
+      ).toBe(id);
+      const ranges = proxy.requests.map((r) => r.range).filter(Boolean);
+      expect(ranges).toHaveLength(1);
+      expect(Number(/\d+/.exec(ranges[0]!)![0])).toBeGreaterThan(0);
     } finally {
       await proxy.stop();
     }
@@ -344,6 +357,26 @@ describe.skipIf(!isRoot || !hasRegistry || !hasOpenssl)('bearer token auth', () 
     ).rejects.toMatchObject({
       code: 'REGISTRY_UNAUTHORIZED',
     });
+  });
+
+  it('exchanges an identity token (OAuth2 refresh token) for an access token', async () => {
+    const id = await randomImage(store, `${registry.host}/tok/refresh:1`);
+    await new ImagePusher({ store }).push({
+      reference: `${registry.host}/tok/refresh:1`,
+      credentials: { username: 'bob', password: 'hunter2' },
+    });
+    const fresh = new ImageStore({ root: join(base, 'fresh-refresh') });
+    const pulled = await new ImagePuller({ store: fresh }).pull({
+      reference: `${registry.host}/tok/refresh:1`,
+      credentials: { identityToken: 'refresh-bob' },
+    });
+    expect(pulled.id).toBe(id);
+    await expect(
+      new ImagePuller({ store: fresh }).pull({
+        reference: `${registry.host}/tok/refresh:1`,
+        credentials: { identityToken: 'wrong' },
+      }),
+    ).rejects.toMatchObject({ code: 'REGISTRY_UNAUTHORIZED' });
   });
 });
 
