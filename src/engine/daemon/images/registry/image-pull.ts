@@ -26,8 +26,9 @@ import { type ProgressSink, progressMessage, throttled } from '../progress.js';
 import { familiarString, formatReference, type ImageReference, parseReference } from '../reference.js';
 import { downloadBlob } from './blob-download.js';
 import type { RegistryCredentials } from './credentials.js';
-import { RegistryClient, readLimited } from './registry-client.js';
+import { RegistryClient } from './registry-client.js';
 import { registryEndpoint } from './registry-endpoint.js';
+import { readLimited } from './registry-errors.js';
 
 export interface ImagePullerOptions {
   store: ImageStore;

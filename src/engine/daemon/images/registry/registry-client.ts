@@ -9,6 +9,8 @@ import { RegistryError } from '../errors.js';
 import { MediaType } from '../image-types.js';
 import type { RegistryCredentials } from './credentials.js';
 import type { RegistryEndpoint } from './registry-endpoint.js';
+import { errorOf, readLimited, unauthorized } from './registry-errors.js';
+import { fetchToken } from './registry-token.js';
 import { type AuthChallenge, parseWwwAuthenticate } from './www-authenticate.js';
 
 export interface RegistryClientOptions {
@@ -242,113 +244,18 @@ export class RegistryClient {
       this.authorization = `Bearer ${creds.registryToken}`;
       return;
     }
-    this.authorization = `Bearer ${await this.fetchToken(this.challenge)}`;
+    this.authorization = `Bearer ${await fetchToken({
+      challenge: this.challenge,
+      scopes: [
+        `repository:${this.repository}:${this.options.actions.join(',')}`,
+        ...(this.options.extraScopes ?? []),
+      ],
+      credentials: creds,
+      host: this.endpoint.host,
+      fetch: this.doFetch,
+      signal: this.options.signal,
+    })}`;
   }
-
-  private async fetchToken(challenge: AuthChallenge): Promise<string> {
-    const realm = challenge.params.realm;
-    if (!realm) throw unauthorized(this.endpoint.host, 'bearer challenge without a realm');
-    const scopes = [
-      `repository:${this.repository}:${this.options.actions.join(',')}`,
-      ...(this.options.extraScopes ?? []),
-    ];
-    const service = challenge.params.service;
-    const creds = this.options.credentials;
-    let res: Response;
-    try {
-      if (creds?.identityToken) {
-        const form = new URLSearchParams({
-          grant_type: 'refresh_token',
-          refresh_token: creds.identityToken,
-          client_id: 'dev-engine',
-          scope: scopes.join(' '),
-        });
-        if (service) form.set('service', service);
-        res = await this.doFetch(realm, { method: 'POST', body: form, signal: this.options.signal });
-      } else {
-        const url = new URL(realm);
-        if (service) url.searchParams.set('service', service);
-        for (const scope of scopes) url.searchParams.append('scope', scope);
-        const headers: Record<string, string> = {};
-        if (creds?.username) {
-          headers.Authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`).toString('base64')}`;
-        }
-        res = await this.doFetch(url, { headers, signal: this.options.signal });
-      }
-    } catch (error) {
-      throw new RegistryError(
-        'REGISTRY_UNREACHABLE',
-        `token service ${realm}: ${(error as Error).message}`,
-        0,
-        {
-          hint: 'the registry sends clients to this token service; check that it is reachable',
-          cause: error,
-        },
-      );
-    }
-    if (!res.ok) throw await errorOf(res, `token from ${realm}`);
-    const body = (await res.json()) as { token?: string; access_token?: string };
-    const token = body.token ?? body.access_token;
-    if (!token) throw unauthorized(this.endpoint.host, 'the token service answered without a token');
-    return token;
-  }
-}
-
-/** Reads a small response body whole, refusing more than `limit` bytes. */
-export async function readLimited(res: Response, limit: number, what: string): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res.body ?? []) {
-    size += chunk.length;
-    if (size > limit) {
-      await res.body?.cancel().catch(() => {});
-      throw new RegistryError('REGISTRY_ERROR', `${what} larger than ${limit} bytes`, res.status);
-    }
-    parts.push(Buffer.from(chunk));
-  }
-  return Buffer.concat(parts);
-}
-
-async function errorOf(res: Response, what: string): Promise<RegistryError> {
-  let detail = '';
-  try {
-    const text = (await readLimited(res, 64 * 1024, 'error')).toString();
-    const body = JSON.parse(text) as { errors?: { code?: string; message?: string }[] };
-    detail = (body.errors ?? [])
-      .map((e) => `${(e.code ?? '').toLowerCase().replace(/_/g, ' ')}: ${e.message ?? ''}`)
-      .join('; ');
-  } catch {
-    // no JSON body
-  }
-  if (res.status === 401 || res.status === 403) {
-    return new RegistryError(
-      'REGISTRY_UNAUTHORIZED',
-      `${what}: ${detail || 'unauthorized: authentication required'}`,
-      res.status,
-      {
-        hint: 'log in to the registry (docker login), or check the repository name and your access to it',
-      },
-    );
-  }
-  if (res.status === 404) {
-    return new RegistryError('REGISTRY_NOT_FOUND', `${what} not found${detail ? `: ${detail}` : ''}`, 404, {
-      hint: 'check the image name and tag',
-    });
-  }
-  return new RegistryError(
-    'REGISTRY_ERROR',
-    `${what}: HTTP ${res.status}${detail ? ` ${detail}` : ''}`,
-    res.status,
-    {
-      hint: 'the registry refused the request; retry later',
-    },
-  );
-}
-
-function unauthorized(host: string, reason: string): RegistryError {
-  return new RegistryError('REGISTRY_UNAUTHORIZED', `${host}: ${reason}`, 401, {
-    hint: `log in first: docker login ${host}`,
-  });
 }
 
 function sameOrigin(url: string, base: string): boolean {
