@@ -49,17 +49,27 @@ export async function loadArchive(
   store: ImageStore,
   options: LoadArchiveOptions,
 ): Promise<LoadArchiveResult> {
-  const contents = await readArchive(store, options);
-  const manifest = contents.files.get('manifest.json');
-  if (manifest)
-    return loadDockerArchive(store, contents, JSON.parse(manifest.toString()) as DockerManifestEntry[]);
-  if (contents.files.has('index.json')) return loadOciLayout(store, contents, options.platform);
-  throw new ImageError('IMAGE_ARCHIVE_INVALID', 'the archive has neither manifest.json nor index.json', {
-    hint: 'docker load takes archives written by docker save, or an OCI image layout as a tar',
-  });
+  const releases: (() => void)[] = [];
+  try {
+    const contents = await readArchive(store, options, releases);
+    const manifest = contents.files.get('manifest.json');
+    if (manifest) {
+      return loadDockerArchive(store, contents, JSON.parse(manifest.toString()) as DockerManifestEntry[]);
+    }
+    if (contents.files.has('index.json')) return loadOciLayout(store, contents, options.platform);
+    throw new ImageError('IMAGE_ARCHIVE_INVALID', 'the archive has neither manifest.json nor index.json', {
+      hint: 'docker load takes archives written by docker save, or an OCI image layout as a tar',
+    });
+  } finally {
+    for (const release of releases) release();
+  }
 }
 
-async function readArchive(store: ImageStore, options: LoadArchiveOptions): Promise<ArchiveContents> {
+async function readArchive(
+  store: ImageStore,
+  options: LoadArchiveOptions,
+  releases: (() => void)[],
+): Promise<ArchiveContents> {
   const contents: ArchiveContents = { files: new Map(), layers: new Map(), links: new Map() };
   for await (const entry of readTar(decompressStream(options.source, store.layers.decompressOptions))) {
     const { header } = entry;
@@ -82,6 +92,8 @@ async function readArchive(store: ImageStore, options: LoadArchiveOptions): Prom
         body,
         onProgress: options.onProgress,
       });
+      // held until the images naming it exist, so a concurrent prune cannot take it
+      releases.push(store.layers.hold([contents.layers.get(name)!]));
     } else if (header.size <= SMALL_FILE_LIMIT) {
       const parts: Buffer[] = [];
       for await (const chunk of body) parts.push(chunk);

@@ -100,6 +100,16 @@ describe.skipIf(!isRoot)('removeImage and pruneImages', () => {
     expect(store.layers.has(layerId)).toBe(true);
   });
 
+  it('never collects a layer a pull or load holds', async () => {
+    const layer = await store.layers.register(chunked(buildTar([{ name: 'held', type: 'file', data: 'h' }])));
+    const release = store.layers.hold([layer.diffId]);
+    pruneImages(store);
+    expect(store.layers.has(layer.diffId)).toBe(true);
+    release();
+    pruneImages(store);
+    expect(store.layers.has(layer.diffId)).toBe(false);
+  });
+
   it('prunes dangling images, then all unused ones', async () => {
     const dangling = await makeImage('dangling');
     const used = await makeImage('used');

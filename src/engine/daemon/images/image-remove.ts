@@ -154,7 +154,7 @@ function deleteHelper(store: ImageStore, id: string, items: ImageDeleteItem[], c
   for (const other of store.list()) for (const d of store.diffIds(other.id)) used.add(d);
   const chains = chainIds(diffIds);
   diffIds.forEach((diffId, i) => {
-    if (used.has(diffId) || !store.layers.has(diffId)) return;
+    if (used.has(diffId) || store.layers.isHeld(diffId) || !store.layers.has(diffId)) return;
     store.layers.remove(diffId);
     items.push({ Deleted: chains[i]! });
   });

@@ -64,6 +64,8 @@ export class ImageStore {
   readonly clock: () => Date;
   private readonly recordsDir: string;
   private readonly configs = new Map<string, ImageConfig>();
+  /** Every image record, read once at start and kept in step with each write. */
+  private readonly records = new Map<string, ImageRecord>();
 
   constructor(options: ImageStoreOptions) {
     this.root = options.root;
@@ -79,21 +81,20 @@ export class ImageStore {
       clock: this.clock,
     });
     this.references = new ReferenceStore(join(this.root, 'repositories.json'));
-  }
-
-  get(id: string): ImageRecord | undefined {
-    if (!isDigest(id)) return undefined;
-    return readJson<ImageRecord>(this.recordPath(id));
-  }
-
-  list(): ImageRecord[] {
-    const out: ImageRecord[] = [];
     for (const name of readdirSync(this.recordsDir)) {
       if (!name.endsWith('.json') || name.startsWith('.')) continue;
       const record = readJson<ImageRecord>(join(this.recordsDir, name));
-      if (record) out.push(record);
+      if (record) this.records.set(record.id, record);
     }
-    return out;
+  }
+
+  get(id: string): ImageRecord | undefined {
+    const record = this.records.get(id);
+    return record ? { ...record } : undefined;
+  }
+
+  list(): ImageRecord[] {
+    return [...this.records.values()].map((r) => ({ ...r }));
   }
 
   /** The parsed config of an image, cached and frozen (configs never change: copy to modify). */
@@ -150,8 +151,8 @@ export class ImageStore {
     if (existing && (existing.parent === options.parent || !options.parent)) return existing;
     const record: ImageRecord = { ...existing, id, stored: existing?.stored ?? this.clock().toISOString() };
     if (options.parent) record.parent = options.parent;
-    writeJsonAtomic(this.recordPath(id), record);
-    return record;
+    this.writeRecord(record);
+    return { ...record };
   }
 
   /** The image a name, reference, full id or unique id prefix names; undefined when none. */
@@ -176,13 +177,13 @@ export class ImageStore {
     }
     const prefix = nameOrId.startsWith('sha256:') ? nameOrId.slice(7) : nameOrId;
     if (/^[a-f0-9]{1,64}$/.test(prefix)) {
-      const matches = readdirSync(this.recordsDir).filter((n) => n.startsWith(prefix) && n.endsWith('.json'));
+      const matches = [...this.records.keys()].filter((id) => id.startsWith(`sha256:${prefix}`));
       if (matches.length > 1) {
         throw new ImageError('IMAGE_NOT_FOUND', `short id ${prefix} is ambiguous`, {
           hint: 'give more digits of the image id',
         });
       }
-      if (matches[0]) return this.get(`sha256:${matches[0].slice(0, -5)}`);
+      if (matches[0]) return this.get(matches[0]);
     }
     return undefined;
   }
@@ -230,6 +231,7 @@ export class ImageStore {
   /** Deletes an image record, its config blob and every reference to it (layers stay for gc). */
   deleteImage(imageId: string): void {
     for (const ref of this.references.referencesOf(imageId)) this.references.delete(ref);
+    this.records.delete(imageId);
     try {
       unlinkSync(this.recordPath(imageId));
     } catch {
@@ -249,7 +251,7 @@ export class ImageStore {
     for (const record of records) for (const diffId of this.diffIds(record.id)) usedLayers.add(diffId);
     const result: GarbageResult = { layers: [], blobs: [], reclaimed: 0 };
     for (const layer of this.layers.list()) {
-      if (usedLayers.has(layer.diffId)) continue;
+      if (usedLayers.has(layer.diffId) || this.layers.isHeld(layer.diffId)) continue;
       this.layers.remove(layer.diffId);
       result.layers.push(layer.diffId);
       result.reclaimed += layer.size;
@@ -271,7 +273,12 @@ export class ImageStore {
     const record = this.get(imageId);
     if (!record) throw new ImageNotFoundError(imageId);
     record.lastTagTime = this.clock().toISOString();
-    writeJsonAtomic(this.recordPath(imageId), record);
+    this.writeRecord(record);
+  }
+
+  private writeRecord(record: ImageRecord): void {
+    writeJsonAtomic(this.recordPath(record.id), record);
+    this.records.set(record.id, { ...record });
   }
 
   private recordPath(id: string): string {

@@ -84,6 +84,7 @@ export class LayerStore {
   private records: Map<string, LayerRecord> | undefined;
   private bySource: Map<string, string> | undefined;
   private readonly inflight = new Map<string, Promise<LayerRecord>>();
+  private readonly holds = new Map<string, number>();
 
   constructor(private readonly options: LayerStoreOptions) {
     this.root = options.root;
@@ -135,6 +136,30 @@ export class LayerStore {
     const dir = join(this.root, 'layers', '.empty');
     mkdirSync(dir, { recursive: true, mode: 0o755 });
     return dir;
+  }
+
+  /**
+   * Keeps layers from garbage collection until the returned release is called: a pull or
+   * load registers layers before the image naming them exists.
+   */
+  hold(diffIds: Iterable<string>): () => void {
+    const held = [...diffIds];
+    for (const d of held) this.holds.set(d, (this.holds.get(d) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      for (const d of held) {
+        const count = (this.holds.get(d) ?? 1) - 1;
+        if (count <= 0) this.holds.delete(d);
+        else this.holds.set(d, count);
+      }
+    };
+  }
+
+  /** True while some pull or load holds the layer. */
+  isHeld(diffId: string): boolean {
+    return this.holds.has(diffId);
   }
 
   /** The diff id of a layer by the digest of a compressed blob it came from. */

@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { sha256Digest, shortId } from '../digest.js';
 import { DigestMismatchError, ImageError } from '../errors.js';
-import type { ImageStore } from '../image-store.js';
+import type { ImageRecord, ImageStore } from '../image-store.js';
 import {
   type Descriptor,
   type ImageConfig,
@@ -136,8 +136,14 @@ export class ImagePuller {
         },
       );
     }
-    await this.pullLayers({ client, ref, manifest, diffIds, progress, signal: request.signal });
-    const image = store.createImage({ config: configBytes });
+    const release = store.layers.hold(diffIds);
+    let image: ImageRecord;
+    try {
+      await this.pullLayers({ client, ref, manifest, diffIds, progress, signal: request.signal });
+      image = store.createImage({ config: configBytes });
+    } finally {
+      release();
+    }
     const previous = ref.tag && !ref.digest ? store.references.get(formatReference(ref)) : undefined;
     const reference = ref.digest
       ? store.addDigestReference(image.id, ref, ref.digest)
