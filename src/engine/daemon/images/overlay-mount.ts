@@ -45,13 +45,19 @@ export async function mountOverlay(options: OverlayMountOptions): Promise<void> 
       },
     );
   }
-  await options.tools.run(
-    options.tools.paths.mount,
-    ['-t', 'overlay', 'overlay', '-o', data, options.target],
-    {
-      cwd: options.cwd,
-    },
-  );
+  const args = ['-t', 'overlay', 'overlay', '-o', data, options.target];
+  try {
+    await options.tools.run(options.tools.paths.mount, args, { cwd: options.cwd });
+  } catch (error) {
+    throw new ImageError(
+      'IMAGE_TOOL_FAILED',
+      `cannot mount the overlay at ${options.target}: ${(error as Error).message}`,
+      {
+        hint: 'mounting needs root, and the engine root must be on ext4 or xfs (not on overlayfs itself); see dmesg',
+        cause: error,
+      },
+    );
+  }
 }
 
 /** Unmounts `target` (detaching it, as Docker does, so a busy mount never blocks removal). */
