@@ -60,7 +60,7 @@ export class SnapshotStore {
   /** Creates a snapshot of `imageId` (or of no layers: `FROM scratch`) for container `id`. */
   prepare(id: string, imageId: string | undefined, options: PrepareOptions = {}): Snapshot {
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(id)) {
-      throw new ImageError('SNAPSHOT_NOT_FOUND', `invalid snapshot id ${JSON.stringify(id)}`, {
+      throw new ImageError('IMAGE_REFERENCE_INVALID', `invalid snapshot id ${JSON.stringify(id)}`, {
         hint: 'use the container id',
       });
     }
