@@ -139,6 +139,46 @@ export function addProjectCommands(program: Command, run: Run, ctx: Ctx): void {
       run(async () => (await import('./commands/exec.js')).runExec(ctx(cmd, [service, ...command]))),
     );
 
+  program
+    .command('run')
+    .description('run a one-off command in a new container of a service')
+    .option('--rm', 'remove the container when it exits')
+    .option('-d, --detach', 'run in the background, print the container name')
+    .option('--name <name>', 'container name')
+    .option('-e, --env <KEY=VALUE>', 'environment variable (repeatable)', collect)
+    .option('--entrypoint <command>', 'override the entrypoint')
+    .option('-u, --user <user>', 'user to run as')
+    .option('-w, --workdir <dir>', 'working directory')
+    .option('-T, --no-tty', 'no pseudo-terminal')
+    .option('-i, --interactive', 'keep stdin open (default)', true)
+    .option('-p, --publish <port>', 'publish a port (repeatable)', collect)
+    .option('-P, --service-ports', 'publish the service’s ports')
+    .option('--use-aliases', 'use the service’s network aliases')
+    .option('--no-deps', 'do not start the services it depends on')
+    .option('-l, --label <KEY=VALUE>', 'add a label (repeatable)', collect)
+    .option('-v, --volume <spec>', 'bind a volume (repeatable)', collect)
+    .option('--cap-add <cap>', 'add a capability (repeatable)', collect)
+    .option('--cap-drop <cap>', 'drop a capability (repeatable)', collect)
+    .option('--build', 'build the image first')
+    .option('--remove-orphans', 'remove containers of services not in the files')
+    .argument('<service>')
+    .argument('[command...]')
+    .action(async (service: string, command: string[], _o, cmd: Command) =>
+      run(async () => (await import('./commands/run.js')).runRun(ctx(cmd, [service, ...command]))),
+    );
+
+  program
+    .command('cp')
+    .description('copy files between a service container and the host (SERVICE:PATH)')
+    .option('--index <n>', 'container number of the service')
+    .option('-a, --archive', 'keep owners (uid:gid) when copying into the container')
+    .option('-L, --follow-link', 'follow a symlink in the source path')
+    .argument('<source>')
+    .argument('<destination>')
+    .action(async (source: string, destination: string, _o, cmd: Command) =>
+      run(async () => (await import('./commands/cp.js')).runCp(ctx(cmd, [source, destination]))),
+    );
+
   const imageCommand = (name: 'build' | 'pull' | 'push', description: string) =>
     program
       .command(name)

@@ -119,6 +119,17 @@ export interface ContainerSpec {
   };
 }
 
+/** A file or directory in a container, as the archive API describes it. */
+export interface PathStat {
+  name: string;
+  size: number;
+  /** Go's os.FileMode bits: the directory bit is 1 << 31. */
+  mode: number;
+  mtime: string;
+  linkTarget: string;
+  isDirectory: boolean;
+}
+
 /** What `inspectContainer` tells beyond the observed summary. */
 export interface ContainerDetails extends Omit<ObservedContainer, 'ports'> {
   startedAt?: string;
@@ -236,7 +247,11 @@ export interface Engine {
   logs(id: string, options: LogOptions, signal?: AbortSignal): AsyncIterable<LogLine>;
   /** Runs a command in a running container; resolves with its exit code. */
   exec(id: string, spec: ExecSpec): Promise<number>;
-  /** Attaches stdio to a running container (until it exits or `signal` aborts). */
+  /**
+   * Attaches stdio to a container until it exits or `signal` aborts. A created container can be
+   * attached before it starts (`run`): `onAttached` says when the attachment holds, so that the
+   * caller starts it then and misses no output.
+   */
   attach(
     id: string,
     streams: {
@@ -244,9 +259,12 @@ export interface Engine {
       stdout: NodeJS.WritableStream;
       stderr: NodeJS.WritableStream;
       tty: boolean;
+      onAttached?: () => void;
     },
     signal?: AbortSignal,
   ): Promise<void>;
+  /** What is at `path` in the container; undefined when nothing is. */
+  statPath(id: string, path: string): Promise<PathStat | undefined>;
   /** A tar stream of `path` in the container. */
   getArchive(id: string, path: string): Promise<NodeJS.ReadableStream>;
   /** Extracts a tar stream into `path` (a directory) in the container. */

@@ -2,7 +2,7 @@
  * The built CLI on examples/trio against a real engine: up, a no-op second up, a change that
  * recreates one service only, scale, the everyday commands, and down leaving nothing behind.
  */
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,6 +138,32 @@ suite('dev up and friends on examples/trio', () => {
     dev(['exec', '-T', 'web', 'sh', '-c', 'echo to-stdout; echo to-stderr >&2']);
     const logs = dev(['logs', '--no-color', 'api']);
     expect(logs.code).toBe(0);
+  });
+
+  it('runs one-off containers attached and detached, and copies files both ways', () => {
+    const run = dev(['run', '--rm', '-T', '-e', 'X=7', 'db', 'sh', '-c', 'echo "x is $X"; exit 4']);
+    expect(run.stdout).toBe('x is 7\n');
+    expect(run.code).toBe(4);
+    const oneoffs = () =>
+      docker([
+        'ps',
+        '-a',
+        '--filter',
+        `label=com.docker.compose.project=${project}`,
+        '--filter',
+        'label=com.docker.compose.oneoff=True',
+        '--format',
+        '{{.Names}}',
+      ]);
+    expect(oneoffs()).toBe('');
+    const detached = dev(['run', '-d', '--name', `${project}-job`, 'db', 'sleep', '60']);
+    expect(detached.stdout.trim()).toBe(`${project}-job`);
+    expect(oneoffs()).toBe(`${project}-job`);
+    writeFileSync(join(dir, 'note.txt'), 'copied in\n');
+    expect(dev(['cp', 'note.txt', 'db:/tmp/']).code).toBe(0);
+    expect(dev(['exec', '-T', 'db', 'cat', '/tmp/note.txt']).stdout).toBe('copied in\n');
+    expect(dev(['cp', 'db:/tmp/note.txt', 'back.txt']).code).toBe(0);
+    expect(readFileSync(join(dir, 'back.txt'), 'utf8')).toBe('copied in\n');
   });
 
   it('stops, starts, pauses and removes containers', () => {

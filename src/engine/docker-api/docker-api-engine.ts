@@ -19,6 +19,7 @@ import type {
   LogOptions,
   NetworkCreateSpec,
   OnProgress,
+  PathStat,
   VolumeCreateSpec,
 } from '../engine.js';
 import type { DockerClient } from './docker-client.js';
@@ -168,10 +169,14 @@ export class DockerApiEngine implements Engine {
       stdout: NodeJS.WritableStream;
       stderr: NodeJS.WritableStream;
       tty: boolean;
+      onAttached?: () => void;
     },
     signal?: AbortSignal,
   ): Promise<void> {
     return streams.attachContainer(this.ctx, id, io, signal);
+  }
+  statPath(id: string, path: string): Promise<PathStat | undefined> {
+    return streams.statPath(this.ctx, id, path);
   }
   getArchive(id: string, path: string): Promise<NodeJS.ReadableStream> {
     return streams.getArchive(this.ctx, id, path);

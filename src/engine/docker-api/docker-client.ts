@@ -181,7 +181,7 @@ export class DockerClient {
   private open(req: DockerRequest, reject: (error: unknown) => void): http.ClientRequest {
     const headers: Record<string, string> = { ...req.headers };
     const body = req.body;
-    if (body !== undefined && !Buffer.isBuffer(body) && !(body instanceof Readable)) {
+    if (body !== undefined && !Buffer.isBuffer(body) && !isStream(body)) {
       headers['Content-Type'] ??= 'application/json';
     }
     const request = this.transport.request({
@@ -211,7 +211,7 @@ export class DockerClient {
   private writeBody(request: http.ClientRequest, body: unknown, reject: (error: unknown) => void): void {
     if (body === undefined) return void request.end();
     if (Buffer.isBuffer(body)) return void request.end(body);
-    if (body instanceof Readable) {
+    if (isStream(body)) {
       body.on('error', (error) => {
         reject(error);
         request.destroy(error);
@@ -257,4 +257,12 @@ export function segment(value: string): string {
 /** An image reference in a path: slashes stay, as the engine's routes expect. */
 export function imageSegment(ref: string): string {
   return encodeURIComponent(ref).replaceAll('%2F', '/');
+}
+
+/** Node streams and stream-alikes (tar-stream's are streamx streams, not node's Readable). */
+function isStream(body: unknown): body is Readable {
+  return (
+    body instanceof Readable ||
+    (typeof body === 'object' && body !== null && typeof (body as Readable).pipe === 'function')
+  );
 }

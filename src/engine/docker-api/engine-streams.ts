@@ -1,6 +1,6 @@
 /** Streaming container I/O over the Docker Engine API: logs, exec, attach, archives, events. */
 import type { Readable } from 'node:stream';
-import type { EngineEvent, ExecSpec, LogLine, LogOptions } from '../engine.js';
+import type { EngineEvent, ExecSpec, LogLine, LogOptions, PathStat } from '../engine.js';
 import { NotFoundError } from '../engine.js';
 import { segment } from './docker-client.js';
 import { inspectRaw } from './engine-containers.js';
@@ -92,6 +92,7 @@ export async function attachContainer(
     stdout: NodeJS.WritableStream;
     stderr: NodeJS.WritableStream;
     tty: boolean;
+    onAttached?: () => void;
   },
   signal?: AbortSignal,
 ): Promise<void> {
@@ -105,12 +106,34 @@ export async function attachContainer(
   const abort = () => conn.close();
   if (signal?.aborted) return abort();
   signal?.addEventListener('abort', abort, { once: true });
+  streams.onAttached?.();
   try {
     await pipeConnection(conn, streams.tty, streams);
   } catch (error) {
     if (!signal?.aborted) throw error;
   } finally {
     signal?.removeEventListener('abort', abort);
+  }
+}
+
+/** HEAD /containers/{id}/archive: what is at `path` (from the X-Docker-Container-Path-Stat header). */
+export async function statPath(ctx: EngineContext, id: string, path: string): Promise<PathStat | undefined> {
+  try {
+    const res = await ctx.client.send({
+      method: 'HEAD',
+      path: `/containers/${segment(id)}/archive`,
+      query: { path },
+      operation: 'stat in container',
+      resource: `${id}:${path}`,
+    });
+    const header = res.headers['x-docker-container-path-stat'];
+    res.resume();
+    if (typeof header !== 'string') return undefined;
+    const stat = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as Omit<PathStat, 'isDirectory'>;
+    return { ...stat, isDirectory: (stat.mode & (2 ** 31)) !== 0 };
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
   }
 }
 
