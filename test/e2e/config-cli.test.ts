@@ -149,7 +149,7 @@ describe('dev config on the example', () => {
     const { code, stderr } = dev(['config', '-q'], { COMPOSE_DISABLE_ENV_FILE: '1' });
     expect(code).toBe(14);
     expect(stderr).toContain(
-      'compose.yaml:32:20: error: error while interpolating services.api.environment.DB_PASSWORD: required variable DB_PASSWORD is missing a value: set DB_PASSWORD in .env',
+      'compose.yaml:34:20: error: error while interpolating services.api.environment.DB_PASSWORD: required variable DB_PASSWORD is missing a value: set DB_PASSWORD in .env',
     );
   });
 });
