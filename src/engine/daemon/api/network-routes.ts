@@ -1,0 +1,5 @@
+/** /networks/* routes (being built). */
+import type { DaemonContext } from '../daemon-context.js';
+import type { Router } from './router.js';
+
+export function registerNetworkRoutes(_router: Router, _ctx: DaemonContext): void {}

@@ -1,0 +1,36 @@
+/**
+ * What the API routes share: the engine's parts, composed once by the daemon. Routes get this
+ * context and nothing global.
+ */
+import type { EventBus } from './events/event-bus.js';
+import type { ImageService } from './images/image-service.js';
+import type { NetworkManager } from './network/network-manager.js';
+import type { Runtime } from './runtime/index.js';
+import type { VolumeManager } from './volumes/volume-manager.js';
+
+/** The container part, as the other parts need it (counts, image and volume use, shutdown). */
+export interface ContainersView {
+  /** Ids and states of all containers, for `info`, `system df` and image/volume conflicts. */
+  summaries(): { id: string; name: string; imageId: string; running: boolean; volumes: string[] }[];
+}
+
+export interface DaemonContext {
+  /** The state root. */
+  root: string;
+  /** The engine's version (dev's version), shown by `version` and `info`. */
+  version: string;
+  /** The newest API version served; requests may ask for older ones. */
+  apiVersion: string;
+  /** The oldest API version served. */
+  minApiVersion: string;
+  images: ImageService;
+  runtime: Runtime;
+  networks: NetworkManager;
+  volumes: VolumeManager;
+  events: EventBus;
+  containers: ContainersView;
+  /** Started at (ms). */
+  startedAt: number;
+  /** Writes a line to the daemon's log. */
+  log: (line: string) => void;
+}
