@@ -119,6 +119,15 @@ export interface ContainerSpec {
   };
 }
 
+/** The streams `attach` connects, and when it tells that the attachment holds. */
+export interface AttachStreams {
+  stdin?: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  tty: boolean;
+  onAttached?: () => void;
+}
+
 /** A file or directory in a container, as the archive API describes it. */
 export interface PathStat {
   name: string;
@@ -252,17 +261,7 @@ export interface Engine {
    * attached before it starts (`run`): `onAttached` says when the attachment holds, so that the
    * caller starts it then and misses no output.
    */
-  attach(
-    id: string,
-    streams: {
-      stdin?: NodeJS.ReadableStream;
-      stdout: NodeJS.WritableStream;
-      stderr: NodeJS.WritableStream;
-      tty: boolean;
-      onAttached?: () => void;
-    },
-    signal?: AbortSignal,
-  ): Promise<void>;
+  attach(id: string, streams: AttachStreams, signal?: AbortSignal): Promise<void>;
   /** What is at `path` in the container; undefined when nothing is. */
   statPath(id: string, path: string): Promise<PathStat | undefined>;
   /** A tar stream of `path` in the container. */

@@ -23,18 +23,6 @@ export interface ContainerSpecInput {
   containerNames: Record<string, string[]>;
 }
 
-/** What the executor knows when it asks for a container's create request. */
-export interface ContainerSpecInput {
-  service: string;
-  number: number;
-  image: string;
-  imageId?: string;
-  /** Id of the container this one replaces (its anonymous volumes carry over). */
-  replaces?: string;
-  /** Containers of each service so far, by number: for `service:x` modes, `volumes_from`, links. */
-  containerNames: Record<string, string[]>;
-}
-
 /** What the steps share while a plan runs. */
 export interface ActionContext {
   engine: Engine;

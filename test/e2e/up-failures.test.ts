@@ -17,7 +17,7 @@ import {
   projectContainers,
   uniqueProject,
 } from '../helpers/docker.js';
-import { finished, runBuilt, startBuilt } from '../helpers/run-built.js';
+import { finished, projectCopy, startBuilt } from '../helpers/run-built.js';
 
 const suite = hasDocker ? describe : describe.skip;
 const projects: string[] = [];
@@ -26,11 +26,7 @@ const projects: string[] = [];
 function fixture(name: string) {
   const project = uniqueProject(name);
   projects.push(project);
-  const dir = join(mkdtempSync(join(tmpdir(), `dev-e2e-${name}-`)), name);
-  cpSync(join(projectRoot, 'test/fixtures/projects', name), dir, { recursive: true });
-  const dev = (args: string[], env: Record<string, string> = {}) =>
-    runBuilt(['-p', project, ...args], { cwd: dir, env, timeout: 120_000 });
-  return { project, dir, dev };
+  return { project, ...projectCopy(`test/fixtures/projects/${name}`, project) };
 }
 
 suite('dev up when things go wrong', () => {

@@ -1,6 +1,6 @@
 /** Runs the built CLI (dist/dev.cjs) as a user would: a real process, its exit code and output. */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from './corpus.js';
@@ -65,4 +65,17 @@ export function finished(child: import('node:child_process').ChildProcess): Prom
   return new Promise((resolve) => {
     child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr }));
   });
+}
+
+/**
+ * A copy of a project (a path under the repository, e.g. `examples/trio`) in a fresh temp dir,
+ * and `dev` run there under the given project name: each test owns its files and project.
+ */
+export function projectCopy(path: string, project: string, env: Record<string, string> = {}) {
+  const name = path.split('/').pop() ?? 'project';
+  const dir = join(mkdtempSync(join(tmpdir(), `dev-e2e-${name}-`)), name);
+  cpSync(join(projectRoot, path), dir, { recursive: true });
+  const dev = (args: string[], more: Record<string, string> = {}) =>
+    runBuilt(['-p', project, ...args], { cwd: dir, env: { ...env, ...more }, timeout: 120_000 });
+  return { dir, dev };
 }

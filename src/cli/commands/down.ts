@@ -6,7 +6,7 @@ import { installInterrupt } from '../interrupt.js';
 import type { CommandContext } from '../program.js';
 import { openEngine, openProject } from '../session.js';
 import { applyPlan, serviceImages } from './apply.js';
-import { seconds } from './up.js';
+import { timeoutFlag } from './up.js';
 
 export interface DownOptions {
   volumes?: boolean;
@@ -31,7 +31,7 @@ export async function runDown(ctx: CommandContext<DownOptions>): Promise<number>
   });
   const interrupt = installInterrupt();
   try {
-    const stopTimeout = o.timeout === undefined ? undefined : seconds(o.timeout, '--timeout');
+    const stopTimeout = timeoutFlag(o.timeout);
     await applyPlan({
       engine,
       session,
@@ -39,7 +39,7 @@ export async function runDown(ctx: CommandContext<DownOptions>): Promise<number>
       io,
       progress: o.progress,
       signal: interrupt.signal,
-      ...(stopTimeout !== undefined ? { stopTimeout } : {}),
+      ...(stopTimeout === undefined ? {} : { stopTimeout }),
     });
   } finally {
     interrupt.dispose();

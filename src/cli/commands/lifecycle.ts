@@ -12,7 +12,7 @@ import type { CommandContext } from '../program.js';
 import { resolveMode } from '../render/progress.js';
 import { openEngine, openProject } from '../session.js';
 import { projectContainers } from './project-containers.js';
-import { seconds } from './up.js';
+import { timeoutFlag } from './up.js';
 
 export type LifecycleAction = 'start' | 'stop' | 'restart' | 'kill' | 'pause' | 'unpause' | 'rm';
 
@@ -45,7 +45,7 @@ export async function runLifecycle(
   const session = await openProject(o, io, { nameOnly: true });
   const engine = await openEngine(o, io);
   const project = session.project;
-  const timeout = o.timeout === undefined ? undefined : seconds(o.timeout, '--timeout');
+  const timeout = timeoutFlag(o.timeout);
   const all = await projectContainers(engine, project, { services: ctx.args, all: true });
   let targets = all.filter((c) => wants(action, c, o));
   if (action === 'rm' && o.stop) {

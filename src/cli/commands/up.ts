@@ -54,7 +54,7 @@ export async function runUp(ctx: CommandContext<UpOptions>): Promise<number> {
   const plan = await planUp(engine, session, reconcileOptions(o, services));
   const interrupt = installInterrupt();
   try {
-    const stopTimeout = o.timeout === undefined ? undefined : seconds(o.timeout, '--timeout');
+    const stopTimeout = timeoutFlag(o.timeout);
     const result = await applyPlan({
       engine,
       session,
@@ -63,7 +63,7 @@ export async function runUp(ctx: CommandContext<UpOptions>): Promise<number> {
       progress: o.progress,
       signal: interrupt.signal,
       allowInterrupt: true,
-      ...(stopTimeout !== undefined ? { stopTimeout } : {}),
+      ...(stopTimeout === undefined ? {} : { stopTimeout }),
     });
     if (result.interrupted) {
       // Attached, Ctrl-C means "stop the project"; detached, it only cancels what was left to do.
@@ -147,6 +147,11 @@ export function parseScale(flags: string[]): Record<string, number> {
     out[m[1]] = Number(m[2]);
   }
   return out;
+}
+
+/** `-t/--timeout` in seconds, when given. */
+export function timeoutFlag(value: string | undefined): number | undefined {
+  return value === undefined ? undefined : seconds(value, '--timeout');
 }
 
 /** A number of seconds from a flag; a bad one is a usage error. */

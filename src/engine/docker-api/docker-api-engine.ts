@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { homedir as osHomedir } from 'node:os';
 import type { ObservedContainer, ObservedState } from '../../model/observed.js';
 import type {
+  AttachStreams,
   BuildSpec,
   ContainerDetails,
   ContainerFilter,
@@ -162,17 +163,7 @@ export class DockerApiEngine implements Engine {
   exec(id: string, spec: ExecSpec): Promise<number> {
     return streams.execInContainer(this.ctx, id, spec);
   }
-  attach(
-    id: string,
-    io: {
-      stdin?: NodeJS.ReadableStream;
-      stdout: NodeJS.WritableStream;
-      stderr: NodeJS.WritableStream;
-      tty: boolean;
-      onAttached?: () => void;
-    },
-    signal?: AbortSignal,
-  ): Promise<void> {
+  attach(id: string, io: AttachStreams, signal?: AbortSignal): Promise<void> {
     return streams.attachContainer(this.ctx, id, io, signal);
   }
   statPath(id: string, path: string): Promise<PathStat | undefined> {

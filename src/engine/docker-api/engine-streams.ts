@@ -1,6 +1,6 @@
 /** Streaming container I/O over the Docker Engine API: logs, exec, attach, archives, events. */
 import type { Readable } from 'node:stream';
-import type { EngineEvent, ExecSpec, LogLine, LogOptions, PathStat } from '../engine.js';
+import type { AttachStreams, EngineEvent, ExecSpec, LogLine, LogOptions, PathStat } from '../engine.js';
 import { NotFoundError } from '../engine.js';
 import { segment } from './docker-client.js';
 import { inspectRaw } from './engine-containers.js';
@@ -87,13 +87,7 @@ export async function execInContainer(ctx: EngineContext, id: string, spec: Exec
 export async function attachContainer(
   ctx: EngineContext,
   id: string,
-  streams: {
-    stdin?: NodeJS.ReadableStream;
-    stdout: NodeJS.WritableStream;
-    stderr: NodeJS.WritableStream;
-    tty: boolean;
-    onAttached?: () => void;
-  },
+  streams: AttachStreams,
   signal?: AbortSignal,
 ): Promise<void> {
   const conn = await ctx.client.hijack({
