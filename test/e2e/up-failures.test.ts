@@ -3,11 +3,9 @@
  * healthy, one-shot services and exit codes, orphans, and `kill -9` of dev in the middle of
  * `up` healed by the next `up`.
  */
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../helpers/corpus.js';
 import {
   cleanupProject,
   docker,
