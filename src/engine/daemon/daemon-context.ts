@@ -4,6 +4,7 @@
  */
 import type { EventBus } from './events/event-bus.js';
 import type { ImageService } from './images/image-service.js';
+import type { ContainerConfig } from './images/image-types.js';
 import type { NetworkManager } from './network/network-manager.js';
 import type { Runtime } from './runtime/index.js';
 import type { VolumeManager } from './volumes/volume-manager.js';
@@ -12,6 +13,13 @@ import type { VolumeManager } from './volumes/volume-manager.js';
 export interface ContainersView {
   /** Ids and states of all containers, for `info`, `system df` and image/volume conflicts. */
   summaries(): { id: string; name: string; imageId: string; running: boolean; volumes: string[] }[];
+  /**
+   * For POST /commit: the container's full id, its `Config` as inspect shows it, and whether it
+   * runs (it is paused while its changes are read); undefined when there is no such container.
+   */
+  commitSource?(idOrName: string): { id: string; config: ContainerConfig; running: boolean } | undefined;
+  /** For GET /system/df: the entries of GET /containers/json?all=1&size=1 (else built from summaries). */
+  diskUsage?(): Promise<Record<string, unknown>[]>;
 }
 
 export interface DaemonContext {
