@@ -20,6 +20,22 @@ export interface ContainersView {
   commitSource?(idOrName: string): { id: string; config: ContainerConfig; running: boolean } | undefined;
   /** For GET /system/df: the entries of GET /containers/json?all=1&size=1 (else built from summaries). */
   diskUsage?(): Promise<Record<string, unknown>[]>;
+  /**
+   * POST /networks/{id}/connect: `container` and `network` as the client named them; a running
+   * container joins now, a stopped one at its next start. Errors carry the HTTP `status`.
+   */
+  connectNetwork?(container: string, network: string, config: EndpointConfigRequest): Promise<void>;
+  /** POST /networks/{id}/disconnect. */
+  disconnectNetwork?(container: string, network: string, force: boolean): Promise<void>;
+}
+
+/** `EndpointConfig` of POST /networks/{id}/connect (and of container create's `NetworkingConfig`). */
+export interface EndpointConfigRequest {
+  IPAMConfig?: { IPv4Address?: string; IPv6Address?: string; LinkLocalIPs?: string[] } | null;
+  Links?: string[] | null;
+  Aliases?: string[] | null;
+  MacAddress?: string;
+  DriverOpts?: Record<string, string> | null;
 }
 
 export interface DaemonContext {
