@@ -110,8 +110,10 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     server,
     close: async () => {
       containers?.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // close() waits for every connection to end: end the open streams (events, logs -f) first
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await closed;
       runtime.close();
     },
   };
