@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Builds the CLI: the compose schema compiled to standalone validator code, then two bundles:
-// dist/dev-main.cjs (the whole CLI, CommonJS so it can run from V8's code cache) and
-// dist/dev.cjs (the small launcher that runs it through that cache; `bin` in package.json).
+// Builds the CLI: the compose schema compiled to standalone validator code, then three bundles:
+// dist/dev-main.cjs (the whole CLI, CommonJS so it can run from V8's code cache),
+// dist/dev.cjs (the small launcher that runs it through that cache; `bin` in package.json) and
+// dist/dev-engine.cjs (the bundled engine's daemon).
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -47,6 +48,12 @@ await build({
   banner: { js: '#!/usr/bin/env node' },
 });
 chmodSync(join(out, 'dev.cjs'), 0o755);
+// The bundled engine's daemon, started by `dev engine start` (or by dev when no engine answers).
+await build({
+  ...common,
+  entryPoints: [join(root, 'src/engine/daemon/main.ts')],
+  outfile: join(out, 'dev-engine.cjs'),
+});
 mkdirSync(dist, { recursive: true });
 const built = new Set(readdirSync(out));
 for (const name of built) renameSync(join(out, name), join(dist, name));
