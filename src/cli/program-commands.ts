@@ -3,6 +3,7 @@
  * only when one runs (a cold `dev ps` never loads `up`'s code).
  */
 import { type Command, Option } from 'commander';
+import { addEngineCommands } from './commands/engine-commands.js';
 import type { CommandContext, CommandResult } from './program.js';
 
 type Run = (action: () => Promise<CommandResult>) => Promise<void>;
@@ -253,6 +254,8 @@ export function addProjectCommands(program: Command, run: Run, ctx: Ctx): void {
     .action(async (services: string[], _o, cmd: Command) =>
       run(async () => (await import('./commands/wait.js')).runWait(ctx(cmd, services))),
     );
+
+  addEngineCommands(program, run, ctx);
 }
 
 /** `--wait` implies `-d`, as in Compose. */

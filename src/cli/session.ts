@@ -38,13 +38,34 @@ export async function openProject(
   }
 }
 
-/** The engine the flags and environment point at (see src/engine/detect). */
+/**
+ * The engine the flags and environment point at (see src/engine/detect). The bundled engine is
+ * started when chosen and not running, and, on Linux as root, when no other engine answers.
+ */
 export async function openEngine(options: GlobalOptions & { engine?: string }, io: CliIO): Promise<Engine> {
   const { detectEngine } = await import('../engine/detect/detect-engine.js');
+  const choice = (options.engine ?? io.env.DEV_ENGINE)?.trim() || undefined;
+  const explicit = choice === 'bundled';
+  const bundled = async () => {
+    // loaded only when needed: other engines' cold start pays nothing for it
+    const { openBundledEngine } = await import('../engine/detect/bundled-engine.js');
+    return openBundledEngine({
+      env: io.env,
+      onStarted: () =>
+        io.stderr.write(
+          explicit
+            ? "started dev's bundled engine (dev engine stop stops it)\n"
+            : "no Docker engine found; started dev's bundled engine (dev engine stop stops it)\n",
+        ),
+    });
+  };
   return detectEngine({
     env: io.env,
     homedir: io.env.HOME ?? homedir(),
     ...(options.engine ? { engineFlag: options.engine } : {}),
+    bundled,
+    // only without a choice: `--engine docker` that finds no Docker must not run the project elsewhere
+    bundledFallback: choice === undefined && process.platform === 'linux' && process.getuid?.() === 0,
   });
 }
 

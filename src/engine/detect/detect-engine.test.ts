@@ -157,6 +157,14 @@ describe('detectEngine', () => {
     await expect(detectEngine({ ...options, env: { DOCKER_HOST: 'tcp://x:1' } })).rejects.toBeInstanceOf(
       EngineUnavailableError,
     );
+    for (const choice of [{ engineFlag: 'docker' }, { env: { DEV_ENGINE: 'podman' } }]) {
+      await expect(detectEngine({ ...options, env: {}, ...choice })).rejects.toBeInstanceOf(
+        EngineUnavailableError,
+      );
+    }
+    // no socket of any known engine exists (dockerd's hidden by the fake file system): the same
+    const none = { ...options, fs: fakeFs([]) };
+    expect(await detectEngine({ ...none, env: { DEV_ENGINE: '' } })).toBe(bundled);
     const failing = { ...options, bundled: async () => Promise.reject(new Error('cannot start: no runc')) };
     const error = (await detectEngine({ ...failing, env: {} }).catch((e) => e)) as EngineUnavailableError;
     expect(error.attempts.at(-1)).toEqual({

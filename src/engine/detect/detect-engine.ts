@@ -28,7 +28,7 @@ export interface DetectEngineOptions {
   fs?: DetectFs;
   /** Opens (starting it if need be) dev's bundled engine; absent until that engine exists. */
   bundled?: () => Promise<Engine>;
-  /** Try `bundled` last when no other engine answers (not after an explicit choice failed). */
+  /** Try `bundled` last when no other engine answers; never after an explicit choice (flag, DEV_ENGINE, DOCKER_HOST, context). */
   bundledFallback?: boolean;
   /**
    * Milliseconds each default probe waits: 2000 for a well-known socket; an explicit choice
@@ -72,7 +72,9 @@ export async function detectEngine(options: DetectEngineOptions = {}): Promise<E
       }
     }
   }
-  if (!pinned && options.bundledFallback && options.bundled) {
+  // --engine docker (or podman) that finds none is a failure, not a reason to run elsewhere
+  const chosen = Boolean(options.engineFlag?.trim() || env.DEV_ENGINE?.trim());
+  if (!pinned && !chosen && options.bundledFallback && options.bundled) {
     try {
       return await options.bundled();
     } catch (error) {
