@@ -45,10 +45,13 @@ export function addProjectCommands(program: Command, run: Run, ctx: Ctx): void {
       .option('--no-log-prefix', 'no service prefix in logs')
       .option('--timestamps', 'show timestamps in logs')
       .addOption(new Option('--format <format>', 'summary format of --wait').choices(['text', 'json']))
+      .option('--watch', 'then watch the files (develop.watch); with -d, in the background')
       .argument('[services...]'),
   ).action(async (services: string[], _o, cmd: Command) =>
     run(async () => (await import('./commands/up.js')).runUp(withWait(ctx(cmd, services)))),
   );
+
+  addWatchCommand(program, run, ctx);
 
   upFlags(
     program
@@ -256,6 +259,44 @@ export function addProjectCommands(program: Command, run: Run, ctx: Ctx): void {
     );
 
   addEngineCommands(program, run, ctx);
+}
+
+/** `dev watch` and its `status`, `logs` and `stop`. */
+function addWatchCommand(program: Command, run: Run, ctx: Ctx): void {
+  const watch = program
+    .command('watch')
+    .description('sync, restart or rebuild services as files change (develop.watch)')
+    .option('--debounce <ms>', 'batch changes over this window', '25')
+    .option('--explain <path>', 'say which rule keeps or drops a path, and what a change would do')
+    .option('-d, --detach', 'watch in the background (see `dev watch status|logs|stop`)')
+    .option('--no-catch-up', 'do not compare host and containers on start, restart and reconnect')
+    .option('--no-gitignore', 'do not read .gitignore files')
+    .option('--verbose', 'also list synced files and up-to-date catch-ups')
+    .addOption(new Option('--background').hideHelp())
+    .argument('[services...]')
+    .action(async (services: string[], _o, cmd: Command) =>
+      run(async () => (await import('./commands/watch.js')).runWatch(ctx(cmd, services))),
+    );
+  watch
+    .command('status')
+    .description('whether a background watch runs')
+    .action(async (_o, cmd: Command) =>
+      run(async () => (await import('./commands/watch-control.js')).runWatchStatus(ctx(cmd))),
+    );
+  watch
+    .command('logs')
+    .description('the background watch’s log')
+    .option('-f, --follow', 'follow')
+    .option('-n, --tail <lines>', 'lines from the end (or `all`)')
+    .action(async (_o, cmd: Command) =>
+      run(async () => (await import('./commands/watch-control.js')).runWatchLogs(ctx(cmd))),
+    );
+  watch
+    .command('stop')
+    .description('stop the background watch')
+    .action(async (_o, cmd: Command) =>
+      run(async () => (await import('./commands/watch-control.js')).runWatchStop(ctx(cmd))),
+    );
 }
 
 /** `--wait` implies `-d`, as in Compose. */

@@ -8,7 +8,7 @@ import { ExitCode } from '../exit-codes.js';
 import { installInterrupt } from '../interrupt.js';
 import type { CliIO } from '../io.js';
 import type { CommandContext } from '../program.js';
-import { openEngine, openProject } from '../session.js';
+import { openEngine, openProject, type ProjectSession } from '../session.js';
 import { applyPlan, planUp } from './apply.js';
 import { attachProject, stopProject } from './up-attached.js';
 import { waitForProject } from './up-wait.js';
@@ -34,6 +34,8 @@ export interface UpOptions {
   timestamps?: boolean;
   format?: 'text' | 'json';
   engine?: string;
+  /** `--watch`: watch the files afterwards (attached: with the logs; detached: in the background). */
+  watch?: boolean;
 }
 
 export async function runUp(ctx: CommandContext<UpOptions>): Promise<number> {
@@ -50,6 +52,7 @@ export async function runUp(ctx: CommandContext<UpOptions>): Promise<number> {
   if (o.exitCodeFrom && !session.project.services[o.exitCodeFrom]) {
     throw new DevError('USAGE', `--exit-code-from: no service "${o.exitCodeFrom}" in the project`);
   }
+  if (o.watch) await checkWatch(o, session, services);
   const engine = await openEngine(o, io);
   const plan = await planUp(engine, session, reconcileOptions(o, services));
   const interrupt = installInterrupt();
@@ -80,7 +83,7 @@ export async function runUp(ctx: CommandContext<UpOptions>): Promise<number> {
     }
     if (o.wait) {
       const timeout = o.waitTimeout === undefined ? undefined : seconds(o.waitTimeout, '--wait-timeout');
-      return await waitForProject({
+      const waited = await waitForProject({
         engine,
         project: session.project,
         containers: result.containers,
@@ -89,6 +92,24 @@ export async function runUp(ctx: CommandContext<UpOptions>): Promise<number> {
         json: o.format === 'json',
         signal: interrupt.signal,
         ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
+      });
+      if (waited !== ExitCode.ok || !o.watch) return waited;
+    }
+    if (o.watch) {
+      const { watchInBackground, attachWithWatch } = await import('./watch-up.js');
+      if (o.detach) return await watchInBackground(o, session, services, io);
+      return await attachWithWatch({
+        engine,
+        session,
+        options: o,
+        io,
+        interrupt,
+        services,
+        attached: attachedServices(session.project.services, services, o.attachDependencies, plan.services),
+        printer: { color: useColor(o, io), prefix: o.logPrefix !== false, timestamps: o.timestamps === true },
+        progress: o.progress,
+        since: startedAt,
+        ...(stopTimeout !== undefined ? { stopTimeout } : {}),
       });
     }
     if (o.detach || o.start === false) return ExitCode.ok;
@@ -109,6 +130,14 @@ export async function runUp(ctx: CommandContext<UpOptions>): Promise<number> {
   } finally {
     interrupt.dispose();
   }
+}
+
+/** `--watch` needs started containers and valid rules: checked before anything starts. */
+async function checkWatch(o: UpOptions, session: ProjectSession, services: string[]): Promise<void> {
+  if (o.start === false || o.abortOnContainerExit) {
+    throw new DevError('USAGE', '--watch cannot go with --no-start or --abort-on-container-exit');
+  }
+  (await import('./watch.js')).checkWatchRules(session, services);
 }
 
 /** Colours in logs: not with --no-color, --ansi never, NO_COLOR, or when stdout is not a terminal. */
