@@ -133,7 +133,7 @@ export function globToRegex(glob: string): string {
 }
 
 function escapeRegex(s: string): string {
-  return s.replace(/[.+^${}()|[\]\\/-]/g, '\\$&');
+  return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
 function literalPrefix(glob: string): string {
