@@ -1,5 +1,6 @@
-/** /_ping, /version, /info, /events and /system/df. */
+/** /_ping, /version, /info, /events, /system/df and /auth. */
 import type { DaemonContext } from '../daemon-context.js';
+import { registerAuthRoute } from './auth-route.js';
 import { diskUsage } from './disk-usage.js';
 import { registerEventRoutes } from './event-routes.js';
 import { sendJson } from './http-io.js';
@@ -33,4 +34,6 @@ export function registerSystemRoutes(router: Router, ctx: DaemonContext): void {
   router.on('GET', '/system/df', async ({ res }) => {
     sendJson(res, 200, await diskUsage(ctx));
   });
+
+  registerAuthRoute(router);
 }
