@@ -44,12 +44,23 @@ export interface SuiteContext {
   readonly healthchecks: boolean;
   /** The engine's plain-HTTP registry port, if it needs one. */
   readonly registryPort: number | undefined;
+  /** Whether the engine builds images (the bundled engine's builder is a later part). */
+  readonly builds: boolean;
   /** GET on the raw API, for asserting engine state beyond the contract. */
   raw<T = Record<string, unknown>>(path: string): Promise<T>;
 }
 
+/** What an engine lacks, known before it starts (tests of it are skipped, saying so). */
+export interface SuiteFeatures {
+  builds?: boolean;
+}
+
 /** Registers the suite for one engine. */
-export function engineSuite(name: string, makeEngine: () => Promise<EngineUnderTest>): void {
+export function engineSuite(
+  name: string,
+  makeEngine: () => Promise<EngineUnderTest>,
+  features: SuiteFeatures = {},
+): void {
   describe(`engine ${name}`, () => {
     const runId = shortId();
     let underTest: EngineUnderTest | undefined;
@@ -59,6 +70,7 @@ export function engineSuite(name: string, makeEngine: () => Promise<EngineUnderT
         return underTest.engine;
       },
       runId,
+      builds: features.builds !== false,
       get init() {
         return underTest?.init ?? true;
       },

@@ -21,6 +21,11 @@ export interface AttachOptions {
   logs?: boolean;
   /** Follow new output until the run ends; default true. */
   stream?: boolean;
+  /**
+   * For a stopped container, follow its next run instead of ending at once (stdin connects
+   * when it starts): `docker start -a` attaches before it starts the container.
+   */
+  nextRun?: boolean;
   signal?: AbortSignal;
 }
 
@@ -44,7 +49,8 @@ export function openAttach(
   options.signal?.addEventListener('abort', () => abort.abort(), { once: true });
   // Taken now, not when the caller starts reading: output from here on belongs to this attach.
   const from = options.logs ? 0 : fileSize(entry.paths.log);
-  const done = entry.status === 'stopped' ? Promise.resolve() : entry.nextExit.promise;
+  const waitsForRun = entry.status === 'created' || (entry.status === 'stopped' && options.nextRun === true);
+  const done = entry.status === 'stopped' && !waitsForRun ? Promise.resolve() : entry.nextExit.promise;
   const follow = options.stream !== false;
   const path = entry.paths.log;
 
@@ -62,7 +68,7 @@ export function openAttach(
   }
 
   let input: PassThrough | undefined;
-  if (options.stdin && entry.record.spec.process.openStdin && bridgeTool && entry.status !== 'stopped') {
+  if (options.stdin && entry.record.spec.process.openStdin && bridgeTool && (live || waitsForRun)) {
     const stream = new PassThrough();
     input = stream;
     const connect = (bridge: StdinBridge) => {

@@ -1,0 +1,206 @@
+/**
+ * Starting a container (the API's start, a restart policy's restart): its root file system
+ * mounted, volumes mounted and filled from the image on first use, the network sandbox set up,
+ * the /etc files written, the runtime's bundle made (again only when the spec changed; the
+ * log is carried over), attaches waiting for this start connected, then the process started.
+ * A failure undoes the sandbox and mounts and records the error as dockerd does.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { ApiError, conflict } from '../api/api-error.js';
+import type { NetworkAttachment, SandboxSpec } from '../network/network-types.js';
+import { portRequestsFromBindings } from '../network/port-requests.js';
+import type { JoinNamespace, RuntimeSpec } from '../runtime/index.js';
+import { startFailure } from './api-errors.js';
+import { buildRuntimeSpec } from './build-runtime-spec.js';
+import type { ContainerCore, LiveContainer } from './container-core.js';
+import { startHealthMonitor } from './container-health.js';
+import { type ContainerFsView, resolveInContainer } from './container-paths.js';
+import type { ContainerRecord } from './container-types.js';
+
+/** Starts `live` (call under its lock); `api` marks a start through the API (resets restart counts). */
+export async function startContainerNow(
+  core: ContainerCore,
+  live: LiveContainer,
+  api: boolean,
+): Promise<void> {
+  await live.cleanup;
+  const r = live.record;
+  const { ctx } = core;
+  if (live.removing) throw conflict(`removal of container ${r.id} is already in progress`);
+  if (api) {
+    r.state.manuallyStopped = false;
+    r.state.restartCount = 0;
+    core.restarts.forget(r.id);
+  }
+  const mountedVolumes: string[] = [];
+  let networkUp = false;
+  try {
+    const rootfs = await ctx.images.snapshots.mount(r.id);
+    const volumePaths = new Map<string, string>();
+    for (const m of r.mounts) {
+      if (m.type !== 'volume') continue;
+      const mounted = await ctx.volumes.mount(m.source, r.id);
+      mountedVolumes.push(m.source);
+      volumePaths.set(m.destination, mounted.path);
+      if (!m.noCopy) {
+        await ctx.volumes.populateFromImage(m.source, (dest) =>
+          ctx.images.copyToVolume(r.image, m.destination, dest),
+        );
+      }
+    }
+    ensureWorkingDir(r, rootfs, volumePaths);
+    const sandbox = await ctx.networks.setUpContainer(sandboxSpec(core, r));
+    networkUp = true;
+    for (const warning of sandbox.warnings) ctx.log(`container ${r.id.slice(0, 12)}: ${warning}`);
+    core.store.writeEtcFiles(r.id, {
+      hosts: sandbox.hosts,
+      hostname: sandbox.hostnameFile,
+      resolvConf: sandbox.resolvConf,
+    });
+    const spec = buildRuntimeSpec(r, {
+      rootfs,
+      volumePaths,
+      netnsPath: sandbox.netnsPath,
+      files: core.store.files(r.id),
+      joins: joins(core, r),
+    });
+    await ensureRuntimeContainer(core, live, spec);
+    for (const pending of [...live.pendingAttach]) {
+      live.pendingAttach.delete(pending);
+      pending.connect(ctx.runtime.attach(r.id, { ...pending.options, stream: true, nextRun: true }));
+    }
+    const state = await ctx.runtime.start(r.id);
+    r.state = {
+      ...r.state,
+      running: true,
+      paused: false,
+      restarting: false,
+      pid: state.pid ?? 0,
+      error: '',
+      oomKilled: false,
+      startedAt: state.startedAt ?? core.now().toISOString(),
+      finishedAt: r.state.finishedAt,
+    };
+    core.save(live);
+  } catch (error) {
+    if (networkUp) await ctx.networks.tearDownContainer(r.id).catch(() => {});
+    for (const name of mountedVolumes) await ctx.volumes.unmount(name, r.id).catch(() => {});
+    const failure = startFailure(error);
+    r.state = {
+      ...r.state,
+      running: false,
+      restarting: false,
+      error: failure.error.message,
+      exitCode: failure.exitCode,
+    };
+    core.save(live);
+    throw failure.error;
+  }
+  core.publish(live, 'start');
+  startHealthMonitor(core, live);
+}
+
+/** Makes the runtime's container for `spec` unless it holds one made from the same spec. */
+async function ensureRuntimeContainer(
+  core: ContainerCore,
+  live: LiveContainer,
+  spec: RuntimeSpec,
+): Promise<void> {
+  const { runtime } = core.ctx;
+  const r = live.record;
+  const digest = createHash('sha256').update(JSON.stringify(spec)).digest('hex');
+  const files = core.store.files(r.id);
+  if (core.runtimeState(live)) {
+    if (r.runtimeSpecDigest === digest) return;
+    // The log lives in the runtime's bundle: keep it while the bundle is made anew.
+    const log = runtime.state(r.id).logPath;
+    if (existsSync(log)) renameSync(log, files.keptLog);
+    await runtime.delete(r.id, { force: true });
+    live.inRuntime = false;
+  }
+  const created = await runtime.create(spec);
+  live.inRuntime = true;
+  for (const warning of created.warnings) core.ctx.log(`container ${r.id.slice(0, 12)}: ${warning}`);
+  if (existsSync(files.keptLog)) renameSync(files.keptLog, runtime.state(r.id).logPath);
+  r.runtimeSpecDigest = digest;
+  core.save(live);
+}
+
+/** The network part's view of the container. */
+function sandboxSpec(core: ContainerCore, r: ContainerRecord): SandboxSpec {
+  const h = r.hostConfig;
+  let mode = h.NetworkMode || 'default';
+  if (r.config.NetworkDisabled) mode = 'none';
+  if (mode === 'default') mode = 'bridge';
+  if (mode.startsWith('container:'))
+    mode = `container:${core.get(mode.slice('container:'.length)).record.id}`;
+  const attachments: NetworkAttachment[] = Object.entries(r.networks)
+    .filter(([name]) => name !== 'host' && name !== 'none')
+    .map(([name, e]) => ({
+      network: name,
+      ...(e.Aliases?.length ? { aliases: [...e.Aliases] } : {}),
+      ...(e.IPAMConfig?.IPv4Address ? { ipv4Address: e.IPAMConfig.IPv4Address } : {}),
+      ...(e.MacAddress ? { macAddress: e.MacAddress } : {}),
+    }));
+  const bindings = { ...(h.PortBindings ?? {}) };
+  if (h.PublishAllPorts) for (const key of Object.keys(r.config.ExposedPorts ?? {})) bindings[key] ??= [{}];
+  return {
+    containerId: r.id,
+    name: r.name,
+    hostname: r.config.Hostname ?? '',
+    ...(r.config.Domainname ? { domainname: r.config.Domainname } : {}),
+    networkMode: mode,
+    ...(attachments.length > 0 && !['host', 'none'].includes(mode) && !mode.startsWith('container:')
+      ? { networks: attachments }
+      : {}),
+    ports: portRequestsFromBindings(bindings),
+    ...(h.ExtraHosts?.length ? { extraHosts: [...h.ExtraHosts] } : {}),
+    ...(h.Dns?.length ? { dns: [...h.Dns] } : {}),
+    ...(h.DnsSearch?.length ? { dnsSearch: [...h.DnsSearch] } : {}),
+    ...(h.DnsOptions?.length ? { dnsOptions: [...h.DnsOptions] } : {}),
+  };
+}
+
+/** `container:<ref>` pid and ipc modes: the other container must run. */
+function joins(core: ContainerCore, r: ContainerRecord): { pid?: JoinNamespace; ipc?: JoinNamespace } {
+  const out: { pid?: JoinNamespace; ipc?: JoinNamespace } = {};
+  const join = (mode: string | undefined): JoinNamespace | undefined => {
+    if (!mode?.startsWith('container:')) return undefined;
+    const other = core.get(mode.slice('container:'.length));
+    const state = core.runtimeState(other);
+    if (!state?.pid)
+      throw new ApiError(409, `cannot join namespaces of container ${other.record.name}: it is not running`);
+    return { kind: 'container', pid: state.pid, ...(state.shmPath ? { shmPath: state.shmPath } : {}) };
+  };
+  const pid = join(r.hostConfig.PidMode);
+  if (pid) out.pid = pid;
+  const ipc = join(r.hostConfig.IpcMode);
+  if (ipc) out.ipc = ipc;
+  return out;
+}
+
+/** dockerd creates a missing working directory before the process starts. */
+function ensureWorkingDir(r: ContainerRecord, rootfs: string, volumePaths: Map<string, string>): void {
+  const dir = r.config.WorkingDir;
+  if (!dir || dir === '/') return;
+  const view: ContainerFsView = {
+    root: rootfs,
+    mounts: r.mounts.flatMap((m) => {
+      const source =
+        m.type === 'volume' ? volumePaths.get(m.destination) : m.type === 'bind' ? m.source : undefined;
+      return source ? [{ target: m.destination, source, readOnly: m.readOnly }] : [];
+    }),
+  };
+  try {
+    const resolved = resolveInContainer(view, dir, true);
+    if (!existsSync(resolved.host)) mkdirSync(resolved.host, { recursive: true, mode: 0o755 });
+  } catch {
+    // the runtime reports a working directory it cannot use
+  }
+}
+
+/** Removes the kept log of a container whose runtime bundle will not come back. */
+export function dropKeptLog(core: ContainerCore, id: string): void {
+  rmSync(core.store.files(id).keptLog, { force: true });
+}

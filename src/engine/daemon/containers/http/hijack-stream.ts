@@ -1,0 +1,96 @@
+/**
+ * Streaming a session (attach, exec) over a hijacked connection: output as Docker's 8-byte
+ * framed stream (raw with a TTY), input piped to the session's stdin (a half-close of the
+ * client ends it), the connection ended when the output ends, the session closed when the
+ * client goes. Also: reading a request body that an Upgrade request left in the socket.
+ */
+import type { Readable, Writable } from 'node:stream';
+import { frame } from '../../api/http-io.js';
+import type { HijackedConnection } from '../../api/router.js';
+import type { OutputChunk } from '../../runtime/index.js';
+
+export interface StreamedSession {
+  tty: boolean;
+  output: AsyncIterable<OutputChunk>;
+  stdin?: Writable;
+  close(): void;
+}
+
+/** Pumps until the output ends or the client goes. */
+export async function pumpSession(conn: HijackedConnection, session: StreamedSession): Promise<void> {
+  let finished = false;
+  void conn.closed.then(() => {
+    if (!finished) session.close();
+  });
+  const input = conn.input as Readable;
+  if (session.stdin) {
+    const stdin = session.stdin;
+    stdin.on('error', () => {});
+    input.on('error', () => {});
+    input.pipe(stdin);
+  } else {
+    input.on('error', () => {});
+    input.resume();
+  }
+  try {
+    for await (const chunk of session.output) {
+      const bytes = session.tty ? chunk.data : frame(chunk.stream === 'stderr' ? 2 : 1, chunk.data);
+      if (!conn.write(bytes)) await drained(conn);
+    }
+  } catch {
+    // the client went away, or the session failed: end what is left
+  } finally {
+    finished = true;
+    if (session.stdin) input.unpipe(session.stdin);
+    session.close();
+    conn.end();
+  }
+}
+
+/** Waits until the connection can take more (the socket's drain), or it closes. */
+function drained(conn: HijackedConnection): Promise<void> {
+  const target = conn.input as unknown as { once?: (event: string, fn: () => void) => void; write?: unknown };
+  return new Promise((resolve) => {
+    void conn.closed.then(resolve);
+    if (typeof target.write === 'function' && typeof target.once === 'function')
+      target.once('drain', resolve);
+    else setImmediate(resolve);
+  });
+}
+
+/**
+ * The first `length` bytes of `input` (a request body before the stream), the rest left in it.
+ * Without a length, reads nothing (a hijacked stream has no end to wait for).
+ */
+export function takeBody(input: NodeJS.ReadableStream, length: number): Promise<Buffer> {
+  const stream = input as Readable;
+  if (!(length > 0)) return Promise.resolve(Buffer.alloc(0));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (all: Buffer) => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      resolve(all);
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size < length) return;
+      stream.pause();
+      const all = Buffer.concat(chunks);
+      if (all.length > length) stream.unshift(all.subarray(length));
+      finish(all.subarray(0, length));
+    };
+    const onEnd = () => finish(Buffer.concat(chunks));
+    const onError = (error: Error) => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      reject(error);
+    };
+    stream.on('data', onData);
+    stream.once('end', onEnd);
+    stream.once('error', onError);
+  });
+}
