@@ -1,7 +1,7 @@
 /**
  * /networks/*: list, inspect, create, remove, prune (the network part), connect and disconnect
- * (the container part, which knows whether the container runs). Network events are published
- * here: create, destroy, connect, disconnect, prune.
+ * (the container part, which knows whether the container runs, and publishes those events).
+ * The other network events are published here: create, destroy, prune.
  */
 import type { DaemonContext, EndpointConfigRequest } from '../daemon-context.js';
 import type { NetworkCreateRequest } from '../network/network-types.js';
@@ -51,17 +51,13 @@ export function registerNetworkRoutes(router: Router, ctx: DaemonContext): void 
     sendJson(res, 200, { NetworksDeleted: result.NetworksDeleted });
   });
 
+  // connect and disconnect events come from the container part, which also connects at start
   router.on('POST', '/networks/{id}/connect', async ({ req, res, params }) => {
     const body = await readJson<{ Container?: string; EndpointConfig?: EndpointConfigRequest | null }>(req);
     if (!body.Container) throw badRequest('no container given to connect');
     const network = networks.find(params.id ?? '');
     if (!ctx.containers.connectNetwork) throw notYet('connecting containers to networks');
     await ctx.containers.connectNetwork(body.Container, network.id, body.EndpointConfig ?? {});
-    publish('connect', network.id, {
-      container: containerId(ctx, body.Container),
-      name: network.name,
-      type: network.driver,
-    });
     res.writeHead(200);
     res.end();
   });
@@ -71,26 +67,10 @@ export function registerNetworkRoutes(router: Router, ctx: DaemonContext): void 
     if (!body.Container) throw badRequest('no container given to disconnect');
     const network = networks.find(params.id ?? '');
     if (!ctx.containers.disconnectNetwork) throw notYet('disconnecting containers from networks');
-    const id = containerId(ctx, body.Container);
     await ctx.containers.disconnectNetwork(body.Container, network.id, body.Force === true);
-    publish('disconnect', network.id, { container: id, name: network.name, type: network.driver });
     res.writeHead(200);
     res.end();
   });
-}
-
-/** The full id of a container named by id, name or id prefix (as given when not found). */
-function containerId(ctx: DaemonContext, idOrName: string): string {
-  const name = idOrName.replace(/^\//, '');
-  const all = ctx.containers.summaries();
-  const found =
-    all.find((c) => c.id === idOrName) ??
-    all.find((c) => c.name === name) ??
-    (() => {
-      const byPrefix = all.filter((c) => c.id.startsWith(idOrName));
-      return byPrefix.length === 1 ? byPrefix[0] : undefined;
-    })();
-  return found?.id ?? idOrName;
 }
 
 function notYet(what: string): ApiError {
