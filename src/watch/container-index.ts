@@ -18,6 +18,8 @@ export class ContainerIndex {
   private byService = new Map<string, IndexedContainer[]>();
   private timer: unknown;
   private refreshing: Promise<void> | undefined;
+  /** Events came since the last list began: the index may be behind. */
+  private stale = false;
 
   constructor(
     private readonly engine: Engine,
@@ -35,9 +37,15 @@ export class ContainerIndex {
     return [...this.byService.values()].flat();
   }
 
+  /** Lists now if events came since the last list (a sync right after a restart must not miss the container). */
+  async settled(): Promise<void> {
+    if (this.stale || this.refreshing) await this.refresh().catch(() => undefined);
+  }
+
   /** Lists the containers now. */
   async refresh(): Promise<void> {
     const run = async () => {
+      this.stale = false;
       const list = await this.engine.listContainers({ labels: [`${Labels.project}=${this.project}`] });
       const next = new Map<string, IndexedContainer[]>();
       for (const c of list) {
@@ -61,6 +69,7 @@ export class ContainerIndex {
 
   /** Refreshes a moment after the last call (container events come in bursts). */
   refreshSoon(onError: (error: unknown) => void): void {
+    this.stale = true;
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;

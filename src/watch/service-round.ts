@@ -45,6 +45,7 @@ export interface RoundContext {
 /** Runs one round; never throws. */
 export async function runRound(ctx: RoundContext, service: string, round: Round): Promise<void> {
   const { work } = round;
+  await ctx.index.settled();
   let recreated = false;
   if (work.rebuild) recreated = await rebuild(ctx, service);
   const catchUp = new Set(round.catchUp);
