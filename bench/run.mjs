@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchConfig } from './config.mjs';
+import { benchEngine } from './engine.mjs';
 import { benchUp } from './up.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -17,9 +18,9 @@ const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
 const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 20;
 const selected = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--runs');
-const benches = { config: benchConfig, up: benchUp };
+const benches = { config: benchConfig, up: benchUp, engine: benchEngine };
 for (const [name, bench] of Object.entries(benches)) {
   if (selected.length > 0 && !selected.includes(name)) continue;
   console.log(`\n## ${name}`);
-  bench({ dev, runs });
+  await bench({ dev, runs });
 }
