@@ -5,7 +5,15 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -164,15 +172,18 @@ export function apiRequest(
   });
 }
 
-/** A tar of a busybox root file system (from /bin/busybox), or undefined without busybox. */
+/** A tar of a busybox root file system (Debian's static /bin/busybox and its applets), or undefined without it. */
 export function busyboxRootfsTar(): Buffer | undefined {
   if (!existsSync('/bin/busybox')) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'dev-engine-rootfs-'));
   try {
-    mkdirSync(join(dir, 'bin'));
-    mkdirSync(join(dir, 'etc'));
+    for (const d of ['bin', 'etc', 'tmp']) mkdirSync(join(dir, d));
     spawnSync('cp', ['/bin/busybox', join(dir, 'bin/busybox')]);
-    spawnSync('ln', ['-s', 'busybox', join(dir, 'bin/sh')]);
+    const applets = spawnSync('/bin/busybox', ['--list'], { encoding: 'utf8' }).stdout.split('\n');
+    for (const applet of applets.filter((a) => a && a !== 'busybox'))
+      symlinkSync('busybox', join(dir, 'bin', applet));
+    writeFileSync(join(dir, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
+    writeFileSync(join(dir, 'etc/group'), 'root:x:0:\n');
     return spawnSync('tar', ['-C', dir, '-c', '.'], { maxBuffer: 1 << 28 }).stdout;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -5,6 +5,7 @@
  */
 import type { DaemonContext } from '../daemon-context.js';
 import type { ContainerConfig } from '../images/image-types.js';
+import { familiarize } from '../images/reference.js';
 import { ApiError, badRequest, notFound } from './api-error.js';
 import { queryBool, readJson, sendJson } from './http-io.js';
 import type { Router } from './router.js';
@@ -46,7 +47,7 @@ export function registerCommitRoute(router: Router, ctx: DaemonContext): void {
       name,
       comment: query.get('comment') ?? '',
       imageID: result.image.id,
-      imageRef: result.reference ?? '',
+      imageRef: result.reference ? familiarize(result.reference) : '',
     });
     sendJson(res, 201, { Id: result.image.id });
   });
