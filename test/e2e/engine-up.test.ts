@@ -111,6 +111,29 @@ suite('dev up on the bundled engine', () => {
     );
   });
 
+  it('runs the same project with docker-compose v1 (docker-py) pointed at it', (ctx) => {
+    const chosen = roots[0];
+    if (!chosen || spawnSync('docker-compose', ['version']).status !== 0) return ctx.skip();
+    expect(
+      runBuilt(['engine', 'start', '--root', chosen.root, '--socket', chosen.socket], { cwd: dir }).code,
+    ).toBe(0);
+    const project = join(dir, 'chosen-project');
+    const compose = (args: string[]) =>
+      spawnSync('docker-compose', ['-p', 'devtestv1', ...args], {
+        cwd: project,
+        encoding: 'utf8',
+        timeout: 120_000,
+        env: { ...process.env, DOCKER_HOST: `unix://${chosen.socket}` },
+      });
+    const up = compose(['up', '-d']);
+    expect(up.status, up.stderr).toBe(0);
+    expect(compose(['ps', '-q']).stdout.trim().split('\n')).toHaveLength(2);
+    const down = compose(['down', '-v']);
+    expect(down.status, down.stderr).toBe(0);
+    expect(dockerAt(chosen.socket, ['ps', '-aq']).stdout.trim()).toBe('');
+    expect(dockerAt(chosen.socket, ['volume', 'ls', '-q']).stdout.trim()).toBe('');
+  });
+
   it('starts the bundled engine by itself when no engine answers, saying so once', async (ctx) => {
     if (!hasRegistry) return ctx.skip();
     const registry: RunningRegistry = await startRegistry(join(dir, 'registry'));
