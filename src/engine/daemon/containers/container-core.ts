@@ -68,6 +68,7 @@ export class ContainerCore {
   }
 
   add(record: ContainerRecord, inRuntime: boolean): LiveContainer {
+    this.names.reserve(record.name, record.id);
     const live: LiveContainer = {
       record,
       lock: Promise.resolve(),
@@ -80,7 +81,6 @@ export class ContainerCore {
       inRuntime,
     };
     this.live.set(record.id, live);
-    this.names.reserve(record.name, record.id);
     return live;
   }
 

@@ -11,6 +11,13 @@ import { goDuration, HealthMonitor, MAX_OUTPUT, type ProbeResult } from './healt
 
 /** (Re)starts the container's health monitor for the current run; nothing without a healthcheck. */
 export function startHealthMonitor(core: ContainerCore, live: LiveContainer): void {
+  prepareHealthMonitor(core, live);
+  core.save(live);
+  live.health?.start();
+}
+
+/** Makes the monitor of the current run (not yet probing) and puts its health in the record (not saved). */
+export function prepareHealthMonitor(core: ContainerCore, live: LiveContainer): void {
   live.health?.stop();
   live.health = undefined;
   const r = live.record;
@@ -37,8 +44,6 @@ export function startHealthMonitor(core: ContainerCore, live: LiveContainer): vo
   if (!monitor.enabled) return;
   live.health = monitor;
   r.state.health = monitor.health;
-  core.save(live);
-  monitor.start();
 }
 
 /** Stops the monitor (the container stopped); the last health stays in the record. */

@@ -28,7 +28,14 @@ export async function recoverContainers(core: ContainerCore, hooks: ExitHooks): 
       await ctx.runtime.delete(id, { force: true }).catch(() => {});
   }
   for (const record of records.sort((a, b) => a.created.localeCompare(b.created))) {
-    const live = core.add(record, inRuntime.has(record.id));
+    let live: ReturnType<typeof core.add>;
+    try {
+      live = core.add(record, inRuntime.has(record.id));
+    } catch (error) {
+      // two records with one name (a crash during a rename): keep the older, say so
+      ctx.log(`container ${record.id.slice(0, 12)}: not loaded: ${(error as Error).message}`);
+      continue;
+    }
     if (record.removing) {
       await destroy(core, live, record.removing.volumes).catch((error: unknown) =>
         ctx.log(`container ${record.id.slice(0, 12)}: finishing its removal: ${(error as Error).message}`),

@@ -5,6 +5,7 @@
  * sandbox, snapshot, volume uses (anonymous volumes with `v`), execs and names.
  */
 import { badRequest, conflict } from '../api/api-error.js';
+import { directorySize } from '../volumes/directory-size.js';
 import { apiErrorOf } from './api-errors.js';
 import type { ContainerCore, LiveContainer } from './container-core.js';
 import { releaseRun } from './container-exit.js';
@@ -106,8 +107,10 @@ export async function pruneContainers(
   for (const key of Object.keys(filters)) {
     if (key !== 'until' && key !== 'label' && key !== 'label!') throw badRequest(`invalid filter '${key}'`);
   }
-  const until = (filters.until ?? []).map(untilMs);
+  const now = core.now().getTime();
+  const until = (filters.until ?? []).map((u) => untilMs(u, now));
   const deleted: string[] = [];
+  let reclaimed = 0;
   for (const live of [...core.live.values()]) {
     const r = live.record;
     if (live.removing || core.state(live).running || r.state.restarting) continue;
@@ -117,13 +120,15 @@ export async function pruneContainers(
     if (!(filters.label ?? []).every((f) => labelMatches(labels, f))) continue;
     if ((filters['label!'] ?? []).some((f) => labelMatches(labels, f))) continue;
     try {
+      const size = upperSize(core, r.id);
       await removeContainer(core, live, {});
       deleted.push(r.id);
+      reclaimed += size;
     } catch {
       // started or removed meanwhile
     }
   }
-  return { ContainersDeleted: deleted, SpaceReclaimed: 0 };
+  return { ContainersDeleted: deleted, SpaceReclaimed: reclaimed };
 }
 
 function labelMatches(labels: Record<string, string>, filter: string): boolean {
@@ -131,13 +136,22 @@ function labelMatches(labels: Record<string, string>, filter: string): boolean {
   return eq < 0 ? Object.hasOwn(labels, filter) : labels[filter.slice(0, eq)] === filter.slice(eq + 1);
 }
 
+/** Bytes a container's own changes take. */
+function upperSize(core: ContainerCore, id: string): number {
+  try {
+    return directorySize(core.ctx.images.snapshots.paths(id).upperDir);
+  } catch {
+    return 0;
+  }
+}
+
 /** `until`: a timestamp (seconds, RFC 3339) or a Go duration before now (`24h`). */
-function untilMs(value: string): number {
+function untilMs(value: string, now: number): number {
   if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
   const duration = /^(\d+)(h|m|s)$/.exec(value);
   if (duration) {
     const unit = { h: 3_600_000, m: 60_000, s: 1000 }[duration[2] as 'h' | 'm' | 's'];
-    return Date.now() - Number(duration[1]) * unit;
+    return now - Number(duration[1]) * unit;
   }
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) throw badRequest(`invalid filter 'until=${value}'`);

@@ -14,7 +14,7 @@ import type { JoinNamespace, RuntimeSpec } from '../runtime/index.js';
 import { startFailure } from './api-errors.js';
 import { buildRuntimeSpec } from './build-runtime-spec.js';
 import type { ContainerCore, LiveContainer } from './container-core.js';
-import { startHealthMonitor } from './container-health.js';
+import { prepareHealthMonitor } from './container-health.js';
 import { type ContainerFsView, resolveInContainer } from './container-paths.js';
 import type { ContainerRecord } from './container-types.js';
 
@@ -34,6 +34,9 @@ export async function startContainerNow(
     core.restarts.forget(r.id);
   }
   const mountedVolumes: string[] = [];
+  // The sandbox (two spawns) is set up while the root file system and volumes are mounted.
+  const network = ctx.networks.setUpContainer(sandboxSpec(core, r));
+  network.catch(() => {});
   let networkUp = false;
   try {
     const rootfs = await ctx.images.snapshots.mount(r.id);
@@ -50,7 +53,7 @@ export async function startContainerNow(
       }
     }
     ensureWorkingDir(r, rootfs, volumePaths);
-    const sandbox = await ctx.networks.setUpContainer(sandboxSpec(core, r));
+    const sandbox = await network;
     networkUp = true;
     for (const warning of sandbox.warnings) ctx.log(`container ${r.id.slice(0, 12)}: ${warning}`);
     core.store.writeEtcFiles(r.id, {
@@ -82,9 +85,18 @@ export async function startContainerNow(
       startedAt: state.startedAt ?? core.now().toISOString(),
       finishedAt: r.state.finishedAt,
     };
+    prepareHealthMonitor(core, live);
     core.save(live);
   } catch (error) {
-    if (networkUp) await ctx.networks.tearDownContainer(r.id).catch(() => {});
+    // A sandbox set up while something else failed is taken down too.
+    if (
+      networkUp ||
+      (await network.then(
+        () => true,
+        () => false,
+      ))
+    )
+      await ctx.networks.tearDownContainer(r.id).catch(() => {});
     for (const name of mountedVolumes) await ctx.volumes.unmount(name, r.id).catch(() => {});
     const failure = startFailure(error);
     r.state = {
@@ -98,7 +110,7 @@ export async function startContainerNow(
     throw failure.error;
   }
   core.publish(live, 'start');
-  startHealthMonitor(core, live);
+  live.health?.start();
 }
 
 /** Makes the runtime's container for `spec` unless it holds one made from the same spec. */
@@ -123,8 +135,8 @@ async function ensureRuntimeContainer(
   live.inRuntime = true;
   for (const warning of created.warnings) core.ctx.log(`container ${r.id.slice(0, 12)}: ${warning}`);
   if (existsSync(files.keptLog)) renameSync(files.keptLog, runtime.state(r.id).logPath);
+  // Saved with the state once the start is done (or failed): one fsync'd write fewer.
   r.runtimeSpecDigest = digest;
-  core.save(live);
 }
 
 /** The network part's view of the container. */
