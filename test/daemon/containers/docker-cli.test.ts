@@ -53,7 +53,7 @@ describe.skipIf(skip !== undefined)(
       expect(ps.stdout).toMatch(
         new RegExp(`^${id.slice(0, 12)} web Up .* 127\\.0\\.0\\.1:\\d+->80/tcp$`, 'm'),
       );
-      const inspect = JSON.parse((await docker('inspect', 'web')).stdout) as Record<string, any>[];
+      const inspect = JSON.parse((await docker('inspect', 'web')).stdout) as Record<string, unknown>[];
       expect(inspect[0]).toMatchObject({
         Id: id,
         Name: '/web',
