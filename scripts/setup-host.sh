@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Host prerequisites for running containers, on Debian/Ubuntu: Docker's engine (a peer and a
 # test target), the OCI runtime pieces the bundled engine builds on (runc, conmon, netavark,
-# aardvark-dns, iptables), busybox-static for local test images, Debian's docker-registry and
-# docker-compose v1 (peers in tests and benchmarks). Idempotent; installs only what is missing.
+# aardvark-dns, iptables, attr, socat, an init; `dev engine doctor` checks them), busybox-static
+# for local test images, Debian's docker-registry and docker-compose v1 (peers in tests and
+# benchmarks). Idempotent; installs only what is missing.
 # Sourced by demo.sh and test.sh; needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -21,6 +22,8 @@ have iptables || need+=(iptables)
 have setfattr || need+=(attr)
 have socat || need+=(socat)
 have ip || need+=(iproute2)
+# a static init for `init: true` on the bundled engine (docker.io brings docker-init)
+have docker-init || have tini-static || need+=(tini)
 
 if [ ${#need[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
