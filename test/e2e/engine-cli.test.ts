@@ -4,7 +4,7 @@
  * a restart, and the clear refusal for a user who is not root.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,6 +78,15 @@ suite('dev engine', () => {
       apiVersion: '1.41',
     });
     expect(json.pid).toBeGreaterThan(0);
+  });
+
+  it('idles in less than 60 MB of RSS', () => {
+    const { pid } = JSON.parse(dev(['engine', 'status', '--format', 'json', ...flags()]).stdout) as {
+      pid: number;
+    };
+    const kb = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    console.info(`bundled engine idle RSS: ${(kb / 1024).toFixed(1)} MB`);
+    expect(kb).toBeLessThan(60 * 1024);
   });
 
   it('env prints the DOCKER_HOST, also from DEV_ENGINE_SOCKET', () => {
