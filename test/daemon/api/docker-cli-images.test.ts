@@ -127,7 +127,10 @@ suite('docker CLI against the bundled engine: system and images', () => {
     const tar = busyboxRootfsTar();
     if (tar) {
       const id = ok(['import', '-m', 'to delete', '-', 'devtest/gone:v1'], tar);
-      expect(ok(['rmi', 'devtest/gone:v1'])).toBe(`Untagged: devtest/gone:v1\nDeleted: ${id}`);
+      expect(ok(['rmi', 'devtest/gone:v1']).split('\n').slice(0, 2)).toEqual([
+        'Untagged: devtest/gone:v1',
+        `Deleted: ${id}`,
+      ]);
     }
     const missing = engine.docker(['rmi', 'devtest/gone:v1']);
     expect(missing.code).not.toBe(0);

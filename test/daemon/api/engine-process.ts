@@ -174,6 +174,14 @@ export function apiRequest(
 
 /** A tar of a busybox root file system (Debian's static /bin/busybox and its applets), or undefined without it. */
 export function busyboxRootfsTar(): Buffer | undefined {
+  // one tar per test process: imports of it share one layer
+  rootfsTar ??= makeRootfsTar();
+  return rootfsTar;
+}
+
+let rootfsTar: Buffer | undefined;
+
+function makeRootfsTar(): Buffer | undefined {
   if (!existsSync('/bin/busybox')) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'dev-engine-rootfs-'));
   try {

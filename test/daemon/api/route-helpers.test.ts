@@ -17,7 +17,8 @@ describe('pull references from fromImage and tag', () => {
     const digest = `sha256:${'a'.repeat(64)}`;
     expect(pullReference('busybox', digest)).toBe(`busybox@${digest}`);
     expect(pullReference('busybox:1.36', 'latest')).toBe('busybox:1.36');
-    expect(pullReference('busybox', '')).toBe('busybox');
+    expect(pullReference('busybox:1.36', '')).toBe('busybox:1.36');
+    expect(() => pullReference('busybox', '')).toThrow(/pulling every tag of busybox is not supported/);
   });
 });
 

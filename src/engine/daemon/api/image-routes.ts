@@ -53,13 +53,16 @@ export function registerImageRoutes(router: Router, ctx: DaemonContext): void {
   router.on('DELETE', '/images/{name*}', async ({ res, params, query }) => {
     const name = params.name ?? '';
     const id = images.resolve(name);
+    const before = imageIds(ctx);
     const items = images.remove(name, {
       force: queryBool(query, 'force'),
       noPrune: queryBool(query, 'noprune'),
     });
     for (const item of items) {
       if ('Untagged' in item) events.publish('image', 'untag', id, { name: id });
-      else events.publish('image', 'delete', item.Deleted, { name: item.Deleted });
+      // the deleted layers are listed too; only images get an event, as in dockerd
+      else if (before.has(item.Deleted))
+        events.publish('image', 'delete', item.Deleted, { name: item.Deleted });
     }
     sendJson(res, 200, items);
   });
@@ -72,6 +75,7 @@ export function registerImageRoutes(router: Router, ctx: DaemonContext): void {
     }
     const dangling = filters.dangling?.[0];
     const until = filters.until?.[0];
+    const before = imageIds(ctx);
     const result = images.prune({
       all: dangling === 'false' || dangling === '0',
       ...(until ? { until: new Date(parseEventTime(until, Date.now())) } : {}),
@@ -79,7 +83,8 @@ export function registerImageRoutes(router: Router, ctx: DaemonContext): void {
       ...(filters['label!']?.length ? { notLabels: filters['label!'] } : {}),
     });
     for (const item of result.ImagesDeleted) {
-      if ('Deleted' in item) events.publish('image', 'delete', item.Deleted, { name: item.Deleted });
+      if ('Deleted' in item && before.has(item.Deleted))
+        events.publish('image', 'delete', item.Deleted, { name: item.Deleted });
     }
     events.publish('image', 'prune', '', { reclaimed: String(result.SpaceReclaimed) });
     sendJson(res, 200, { ImagesDeleted: result.ImagesDeleted, SpaceReclaimed: result.SpaceReclaimed });
@@ -95,4 +100,8 @@ export function registerImageRoutes(router: Router, ctx: DaemonContext): void {
 
   registerImageTransferRoutes(router, ctx);
   registerCommitRoute(router, ctx);
+}
+
+function imageIds(ctx: DaemonContext): Set<string> {
+  return new Set(ctx.images.store.list().map((r) => r.id));
 }

@@ -10,7 +10,7 @@ import type { DaemonContext } from '../daemon-context.js';
 import { parsePlatform } from '../images/platform.js';
 import { progressMessage, throttled } from '../images/progress.js';
 import { familiarName, familiarString, parseReference } from '../images/reference.js';
-import { badRequest } from './api-error.js';
+import { ApiError, badRequest } from './api-error.js';
 import { queryBool } from './http-io.js';
 import { type ProgressStream, progressStream } from './progress-stream.js';
 import type { Router } from './router.js';
@@ -120,11 +120,19 @@ async function pull(ctx: DaemonContext, o: CreateRequest & { fromImage: string }
   out.end();
 }
 
-/** `fromImage` and `tag` as one reference: the tag may be a digest, or already be in `fromImage`. */
+/**
+ * `fromImage` and `tag` as one reference: the tag may be a digest, or already be in `fromImage`.
+ * Neither means every tag (`docker pull -a`), which the bundled engine refuses rather than
+ * pulling only `latest`.
+ */
 export function pullReference(fromImage: string, tag: string): string {
-  if (!tag) return fromImage;
   const ref = parseReference(fromImage, { defaultTag: false });
   if (ref.tag || ref.digest) return fromImage;
+  if (!tag)
+    throw new ApiError(
+      501,
+      `pulling every tag of ${fromImage} is not supported by the bundled engine; pull the tags you need by name`,
+    );
   return /^[a-z0-9]+:[a-f0-9]{32,}$/i.test(tag) ? `${fromImage}@${tag}` : `${fromImage}:${tag}`;
 }
 
