@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { DevError } from '../../model/errors.js';
 import type { Engine } from '../engine.js';
 import { EngineUnavailableError } from '../engine.js';
 import { type DetectFs, detectEngine } from './detect-engine.js';
@@ -172,6 +173,23 @@ describe('detectEngine', () => {
       endpoint: 'bundled',
       error: 'cannot start: no runc',
     });
+  });
+
+  it('passes on why the chosen bundled engine cannot run', async () => {
+    const { probe } = fakeProbe([]);
+    const needsRoot = new DevError('ENGINE_BUNDLED_NEEDS_ROOT', 'the bundled engine needs root', {
+      hint: 'sudo',
+    });
+    await expect(
+      detectEngine({
+        env: {},
+        homedir: home,
+        fs: fakeFs([]),
+        probe,
+        engineFlag: 'bundled',
+        bundled: async () => Promise.reject(needsRoot),
+      }),
+    ).rejects.toBe(needsRoot);
   });
 
   it('says the bundled engine is not available yet, unless given one', async () => {

@@ -67,7 +67,8 @@ export async function detectEngine(options: DetectEngineOptions = {}): Promise<E
       attempts.push({ source: candidate.source, endpoint: candidate.endpoint, error: reasonOf(error) });
       if (candidate.final) {
         pinned = candidate;
-        if (error instanceof DevError && error.code === 'ENGINE_BUNDLED_UNAVAILABLE') throw error;
+        // the bundled engine's own errors (needs root, missing program, did not start) say more
+        if (error instanceof DevError && error.code.startsWith('ENGINE_BUNDLED')) throw error;
         break;
       }
     }
