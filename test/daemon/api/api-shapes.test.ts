@@ -5,7 +5,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -146,6 +147,45 @@ suite('the bundled engine API for other clients', () => {
     );
     expect(all.status).toBe(200);
     expect(engine.docker(['image', 'inspect', 'devtest/kept:v1']).code).not.toBe(0);
+  });
+
+  it('imports from a URL with progress, and saves one image by its name', async () => {
+    const tar = busyboxRootfsTar();
+    if (!tar) return;
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Length': tar.length });
+      res.end(tar);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const url = `http://127.0.0.1:${port}/rootfs.tar`;
+      const r = await apiRequest(
+        engine.socket,
+        `/v1.41/images/create?fromSrc=${encodeURIComponent(url)}&repo=devtest/url&tag=v1&message=from+a+url`,
+        { method: 'POST' },
+      );
+      expect(r.status).toBe(200);
+      const lines = r.text
+        .trim()
+        .split('\r\n')
+        .map((l) => JSON.parse(l) as { status?: string });
+      expect(lines[0]).toEqual({ status: `Downloading from ${url}` });
+      expect(lines.some((l) => l.status === 'Importing')).toBe(true);
+      const id = lines.at(-1)?.status;
+      expect(id).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(
+        engine.docker(['image', 'inspect', '-f', '{{.Id}} {{.Comment}}', 'devtest/url:v1']).stdout.trim(),
+      ).toBe(`${id} from a url`);
+    } finally {
+      server.close();
+    }
+    const saved = await apiRequest(engine.socket, '/v1.41/images/devtest/url:v1/get');
+    expect(saved.status).toBe(200);
+    expect(saved.headers['content-type']).toBe('application/x-tar');
+    expect(saved.text).toContain('manifest.json');
+    const missing = await apiRequest(engine.socket, '/v1.41/images/devtest/none:v1/get');
+    expect(missing.status).toBe(404);
   });
 
   it('serves docker-py (docker-compose v1’s client)', (ctx) => {
