@@ -173,4 +173,10 @@ suite('docker CLI against the bundled engine: networks and volumes', () => {
       expect.arrayContaining(['create devtest-vol', 'destroy devtest-vol']),
     );
   });
+
+  it('system prune runs through (containers, networks, volumes, images, build cache)', () => {
+    ok(['network', 'create', 'devtest-sys-prune']);
+    expect(ok(['system', 'prune', '-f', '--volumes'])).toContain('Total reclaimed space');
+    expect(ok(['network', 'ls', '--format', '{{.Name}}']).split('\n')).not.toContain('devtest-sys-prune');
+  });
 });

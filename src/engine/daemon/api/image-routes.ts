@@ -98,6 +98,11 @@ export function registerImageRoutes(router: Router, ctx: DaemonContext): void {
     throw new ApiError(501, BUILD_UNSUPPORTED);
   });
 
+  // `docker system prune` asks for this too: there is no build cache, so nothing to reclaim
+  router.on('POST', '/build/prune', async ({ res }) => {
+    sendJson(res, 200, { CachesDeleted: [], SpaceReclaimed: 0 });
+  });
+
   registerImageTransferRoutes(router, ctx);
   registerCommitRoute(router, ctx);
 }
