@@ -95,6 +95,13 @@ suite('docker CLI against the bundled engine: commit, connect, df', () => {
     expect(unknown.code).not.toBe(0);
   });
 
+  it('refuses to remove an image a container uses', () => {
+    const r = engine.docker(['rmi', 'devtest/base:v1']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/container \w{12} is using its referenced image/);
+    expect(ok(['image', 'inspect', '-f', '{{len .RepoTags}}', 'devtest/base:v1'])).toBe('1');
+  });
+
   it('system df counts the container and the image it uses', () => {
     const rows = ok(['system', 'df', '--format', '{{json .}}'])
       .split('\n')
