@@ -5,7 +5,7 @@
  */
 import { ApiError } from '../api/api-error.js';
 import type { DaemonContext } from '../daemon-context.js';
-import type { AttachSession } from '../runtime/index.js';
+import type { AttachSession, ExitInfo } from '../runtime/index.js';
 import { type ContainerStateView, recordedState } from './container-status.js';
 import { ContainerStore } from './container-store.js';
 import type { ContainerRecord } from './container-types.js';
@@ -39,6 +39,10 @@ export interface LiveContainer {
   waiters: { condition: WaitCondition; resolve: (code: number) => void }[];
   /** The runtime holds a container for it. */
   inRuntime: boolean;
+  /** Between asking the runtime to start it and recording the start. */
+  starting: boolean;
+  /** An exit reported while `starting` (a process quicker than the bookkeeping), applied after. */
+  deferredExit: ExitInfo | undefined;
 }
 
 export interface CoreOptions {
@@ -56,6 +60,8 @@ export class ContainerCore {
   readonly timers: TimerApi;
   readonly now: () => Date;
   closed = false;
+  /** What the exit path calls back into (set by the service). */
+  exitHooks: { autoRemove: (live: LiveContainer) => Promise<void> } = { autoRemove: async () => {} };
 
   constructor(
     readonly ctx: Context,
@@ -79,6 +85,8 @@ export class ContainerCore {
       pendingAttach: new Set(),
       waiters: [],
       inRuntime,
+      starting: false,
+      deferredExit: undefined,
     };
     this.live.set(record.id, live);
     return live;
@@ -115,11 +123,12 @@ export class ContainerCore {
 
   /** The current state: the runtime for liveness, the record for the rest. */
   state(live: LiveContainer): ContainerStateView {
+    // First: asking the runtime applies an exit it has not reported yet (to the record too).
+    const rt = this.runtimeState(live);
     const base = recordedState(live.record);
     const s = live.record.state;
     base.removing = live.removing;
     if (s.restarting) return { ...base, status: 'restarting', restarting: true };
-    const rt = this.runtimeState(live);
     if (rt && (rt.status === 'running' || rt.status === 'paused')) {
       return {
         ...base,

@@ -19,6 +19,10 @@ export interface ExitHooks {
 export function handleExit(core: ContainerCore, info: ExitInfo, hooks: ExitHooks): void {
   const live = core.live.get(info.id);
   if (!live || live.removed) return;
+  if (live.starting) {
+    live.deferredExit = info;
+    return;
+  }
   const r = live.record;
   const s = r.state;
   const runMs = Date.parse(info.finishedAt) - Date.parse(s.startedAt);

@@ -65,18 +65,16 @@ export class ContainerService implements ContainersView {
     this.randomId = options.randomId ?? (() => randomBytes(32).toString('hex'));
     this.random = options.random ?? Math.random;
     this.hostHostname = options.hostHostname ?? hostname();
+    this.core.exitHooks = {
+      autoRemove: (live) => removeContainer(this.core, live, { force: true, volumes: true }),
+    };
   }
 
   /** Finds the containers on disk again after a daemon restart and starts following exits. */
   async recover(): Promise<void> {
-    this.unsubscribe ??= this.ctx.runtime.onExit((info) => handleExit(this.core, info, this.hooks));
-    await recoverContainers(this.core, this.hooks);
+    this.unsubscribe ??= this.ctx.runtime.onExit((info) => handleExit(this.core, info, this.core.exitHooks));
+    await recoverContainers(this.core, this.core.exitHooks);
   }
-
-  private readonly hooks = {
-    autoRemove: (live: Parameters<typeof removeContainer>[1]) =>
-      removeContainer(this.core, live, { force: true, volumes: true }),
-  };
 
   summaries(): ReturnType<ContainersView['summaries']> {
     return [...this.core.live.values()].map((live) => ({

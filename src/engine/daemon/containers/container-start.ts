@@ -14,6 +14,7 @@ import type { JoinNamespace, RuntimeSpec } from '../runtime/index.js';
 import { startFailure } from './api-errors.js';
 import { buildRuntimeSpec } from './build-runtime-spec.js';
 import type { ContainerCore, LiveContainer } from './container-core.js';
+import { handleExit } from './container-exit.js';
 import { prepareHealthMonitor } from './container-health.js';
 import { type ContainerFsView, resolveInContainer } from './container-paths.js';
 import type { ContainerRecord } from './container-types.js';
@@ -73,7 +74,15 @@ export async function startContainerNow(
       live.pendingAttach.delete(pending);
       pending.connect(ctx.runtime.attach(r.id, { ...pending.options, stream: true, nextRun: true }));
     }
-    const state = await ctx.runtime.start(r.id);
+    live.starting = true;
+    let state: Awaited<ReturnType<typeof ctx.runtime.start>>;
+    try {
+      state = await ctx.runtime.start(r.id);
+    } catch (error) {
+      live.starting = false;
+      live.deferredExit = undefined;
+      throw error;
+    }
     r.state = {
       ...r.state,
       running: true,
@@ -88,6 +97,7 @@ export async function startContainerNow(
     prepareHealthMonitor(core, live);
     core.save(live);
   } catch (error) {
+    live.starting = false;
     // A sandbox set up while something else failed is taken down too.
     if (
       networkUp ||
@@ -110,7 +120,11 @@ export async function startContainerNow(
     throw failure.error;
   }
   core.publish(live, 'start');
-  live.health?.start();
+  live.starting = false;
+  const exit = live.deferredExit;
+  live.deferredExit = undefined;
+  if (exit) handleExit(core, exit, core.exitHooks);
+  else live.health?.start();
 }
 
 /** Makes the runtime's container for `spec` unless it holds one made from the same spec. */
