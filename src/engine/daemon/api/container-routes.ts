@@ -4,6 +4,7 @@
  */
 import type { ContainerService } from '../containers/container-service.js';
 import type { CreateRequest, HostConfig } from '../containers/container-types.js';
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../containers/http/detach-keys.js';
 import { pumpSession } from '../containers/http/hijack-stream.js';
 import {
   receiveArchive,
@@ -151,7 +152,8 @@ export function registerContainerRoutes(
       logs: queryBool(query, 'logs'),
       stream: queryBool(query, 'stream'),
     });
-    await pumpSession(open(), handle);
+    const keys = parseDetachKeys(query.get('detachKeys') || DEFAULT_DETACH_KEYS);
+    await pumpSession(open(), handle, keys);
   });
 
   registerExecRoutes(router, containers);

@@ -4,6 +4,7 @@
  */
 import type { ContainerService } from '../containers/container-service.js';
 import type { ExecConfig } from '../containers/exec-registry.js';
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../containers/http/detach-keys.js';
 import { pumpSession, takeBody } from '../containers/http/hijack-stream.js';
 import { badRequest } from './api-error.js';
 import { readJson, sendJson } from './http-io.js';
@@ -18,7 +19,7 @@ export function registerExecRoutes(router: Router, containers: ContainerService)
 
   router.hijack('POST', '/exec/{id}/start', async ({ req, params, open }) => {
     const id = params.id ?? '';
-    containers.inspectExec(id); // 404 before the connection is taken over
+    const keys = parseDetachKeys(containers.execConfig(id).DetachKeys || DEFAULT_DETACH_KEYS); // 404 first
     const conn = open();
     // An Upgrade request's body stays in the socket: read it before the stream begins.
     const length = Number(req.headers['content-length'] ?? 0);
@@ -48,12 +49,16 @@ export function registerExecRoutes(router: Router, containers: ContainerService)
       conn.end();
       return;
     }
-    await pumpSession(conn, {
-      tty,
-      output: session.output,
-      ...(session.stdin ? { stdin: session.stdin } : {}),
-      close: () => {},
-    });
+    await pumpSession(
+      conn,
+      {
+        tty,
+        output: session.output,
+        ...(session.stdin ? { stdin: session.stdin } : {}),
+        close: () => {},
+      },
+      keys,
+    );
   });
 
   router.on('POST', '/exec/{id}/resize', async ({ res, params, query }) => {

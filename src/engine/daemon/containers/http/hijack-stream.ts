@@ -8,6 +8,7 @@ import type { Readable, Writable } from 'node:stream';
 import { frame } from '../../api/http-io.js';
 import type { HijackedConnection } from '../../api/router.js';
 import type { OutputChunk } from '../../runtime/index.js';
+import { DetachKeyFilter } from './detach-keys.js';
 
 export interface StreamedSession {
   tty: boolean;
@@ -16,24 +17,46 @@ export interface StreamedSession {
   close(): void;
 }
 
-/** Pumps until the output ends or the client goes. */
-export async function pumpSession(conn: HijackedConnection, session: StreamedSession): Promise<void> {
+/** Pumps until the output ends or the client goes (or detaches with `detachKeys` on a terminal). */
+export async function pumpSession(
+  conn: HijackedConnection,
+  session: StreamedSession,
+  detachKeys?: number[],
+): Promise<void> {
   let finished = false;
+  let detach: () => void = () => {};
+  const detached = new Promise<'detached'>((resolve) => {
+    detach = () => resolve('detached');
+  });
   void conn.closed.then(() => {
     if (!finished) session.close();
   });
   const input = conn.input as Readable;
+  let source: Readable = input;
   if (session.stdin) {
     const stdin = session.stdin;
     stdin.on('error', () => {});
     input.on('error', () => {});
-    input.pipe(stdin);
+    if (session.tty && detachKeys?.length) {
+      const filter = new DetachKeyFilter(detachKeys);
+      filter.once('detach', () => {
+        input.unpipe(filter);
+        detach();
+      });
+      input.pipe(filter);
+      source = filter;
+    }
+    source.pipe(stdin);
   } else {
     input.on('error', () => {});
     input.resume();
   }
+  const iterator = session.output[Symbol.asyncIterator]();
   try {
-    for await (const chunk of session.output) {
+    for (;;) {
+      const next = await Promise.race([iterator.next(), detached]);
+      if (next === 'detached' || next.done) break;
+      const chunk = next.value;
       const bytes = session.tty ? chunk.data : frame(chunk.stream === 'stderr' ? 2 : 1, chunk.data);
       if (!conn.write(bytes)) await drained(conn);
     }
@@ -41,7 +64,7 @@ export async function pumpSession(conn: HijackedConnection, session: StreamedSes
     // the client went away, or the session failed: end what is left
   } finally {
     finished = true;
-    if (session.stdin) input.unpipe(session.stdin);
+    if (session.stdin) source.unpipe(session.stdin);
     session.close();
     conn.end();
   }
