@@ -26,7 +26,10 @@ describe('backoff', () => {
   it('doubles from 100 ms to a minute, and starts over after a 10 s run', () => {
     const delays: number[] = [];
     let d = 0;
-    for (let i = 0; i < 12; i++) delays.push((d = nextDelay(d, 50)));
+    for (let i = 0; i < 12; i++) {
+      d = nextDelay(d, 50);
+      delays.push(d);
+    }
     expect(delays.slice(0, 5)).toEqual([100, 200, 400, 800, 1600]);
     expect(delays.at(-1)).toBe(60_000);
     expect(nextDelay(60_000, 10_000)).toBe(100);

@@ -30,7 +30,10 @@ export class DetachKeyFilter extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    if (this.detached) return done();
+    if (this.detached) {
+      done();
+      return;
+    }
     const out: number[] = [];
     for (const byte of chunk) {
       if (byte === this.keys[this.matched]) {
@@ -39,7 +42,8 @@ export class DetachKeyFilter extends Transform {
           this.detached = true;
           if (out.length > 0) this.push(Buffer.from(out));
           this.emit('detach');
-          return done();
+          done();
+          return;
         }
         continue;
       }
