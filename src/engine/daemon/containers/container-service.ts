@@ -117,6 +117,7 @@ export class ContainerService implements ContainersView {
           networks: this.ctx.networks,
           store: this.core.store,
           resolveContainer: (ref) => this.core.get(ref).record.id,
+          mountsOf: (ref) => this.core.get(ref).record.mounts.map((m) => ({ ...m })),
           hostHostname: this.hostHostname,
           now: this.core.now,
         },

@@ -163,12 +163,16 @@ function sandboxSpec(core: ContainerCore, r: ContainerRecord): SandboxSpec {
     mode = `container:${core.get(mode.slice('container:'.length)).record.id}`;
   const attachments: NetworkAttachment[] = Object.entries(r.networks)
     .filter(([name]) => name !== 'host' && name !== 'none')
-    .map(([name, e]) => ({
-      network: name,
-      ...(e.Aliases?.length ? { aliases: [...e.Aliases] } : {}),
-      ...(e.IPAMConfig?.IPv4Address ? { ipv4Address: e.IPAMConfig.IPv4Address } : {}),
-      ...(e.MacAddress ? { macAddress: e.MacAddress } : {}),
-    }));
+    .map(([name, e], i) => {
+      // before API 1.44 the MAC address is the container's, for its first network
+      const mac = e.MacAddress || (i === 0 ? r.config.MacAddress : undefined);
+      return {
+        network: name,
+        ...(e.Aliases?.length ? { aliases: [...e.Aliases] } : {}),
+        ...(e.IPAMConfig?.IPv4Address ? { ipv4Address: e.IPAMConfig.IPv4Address } : {}),
+        ...(mac ? { macAddress: mac } : {}),
+      };
+    });
   const bindings = { ...(h.PortBindings ?? {}) };
   if (h.PublishAllPorts) for (const key of Object.keys(r.config.ExposedPorts ?? {})) bindings[key] ??= [{}];
   return {
@@ -181,11 +185,37 @@ function sandboxSpec(core: ContainerCore, r: ContainerRecord): SandboxSpec {
       ? { networks: attachments }
       : {}),
     ports: portRequestsFromBindings(bindings),
-    ...(h.ExtraHosts?.length ? { extraHosts: [...h.ExtraHosts] } : {}),
+    ...(h.ExtraHosts?.length || h.Links?.length
+      ? { extraHosts: [...(h.ExtraHosts ?? []), ...linkHosts(core, r)] }
+      : {}),
     ...(h.Dns?.length ? { dns: [...h.Dns] } : {}),
     ...(h.DnsSearch?.length ? { dnsSearch: [...h.DnsSearch] } : {}),
     ...(h.DnsOptions?.length ? { dnsOptions: [...h.DnsOptions] } : {}),
   };
+}
+
+/**
+ * Legacy links (`name:alias`, or dockerd's `/name:/this/alias`) as /etc/hosts entries for the
+ * linked container's address; on user networks its name resolves by DNS anyway.
+ */
+function linkHosts(core: ContainerCore, r: ContainerRecord): string[] {
+  const out: string[] = [];
+  for (const link of r.hostConfig.Links ?? []) {
+    const [target = '', alias = target] = link.split(':');
+    let other: ReturnType<ContainerCore['get']>;
+    try {
+      other = core.get(target.replace(/^\//, ''));
+    } catch {
+      continue;
+    }
+    const settings = core.ctx.networks.networkSettings(other.record.id);
+    const shared = Object.entries(settings?.Networks ?? {}).find(([name]) => r.networks[name] !== undefined);
+    const ip = (shared ?? Object.entries(settings?.Networks ?? {})[0])?.[1].IPAddress;
+    if (!ip) continue;
+    for (const name of new Set([alias.split('/').pop() ?? alias, other.record.name]))
+      out.push(`${name}:${ip}`);
+  }
+  return out;
 }
 
 /** `container:<ref>` pid and ipc modes: the other container must run. */

@@ -13,6 +13,7 @@ import {
   type ContainerRecord,
   type CreateRequest,
   type EndpointRequest,
+  type MountRecord,
   ZERO_TIME,
 } from './container-types.js';
 import { normalizeHostConfig } from './host-config.js';
@@ -24,8 +25,10 @@ export interface CreateContainerDeps {
   volumes: VolumeManager;
   networks: NetworkManager;
   store: ContainerStore;
-  /** Resolves `container:<name>` modes and volumes-from to ids (404 when unknown). */
+  /** Resolves `container:<name>` modes to ids (404 when unknown). */
   resolveContainer: (ref: string) => string;
+  /** The mounts of a container named in VolumesFrom (404 when unknown). */
+  mountsOf: (ref: string) => MountRecord[];
   hostHostname: string;
   now: () => Date;
 }
@@ -54,7 +57,11 @@ export async function createContainer(
     hostHostname: deps.hostHostname,
   });
   const networks = planNetworks(deps, hostConfig.NetworkMode ?? 'default', request, id);
-  const mounts = planMounts(hostConfig, merged.config.Volumes ?? null);
+  const mounts = planMounts(
+    hostConfig,
+    merged.config.Volumes ?? null,
+    volumesFrom(deps, hostConfig.VolumesFrom ?? []),
+  );
   const apiMounts = new Map((hostConfig.Mounts ?? []).map((m) => [m.Target ?? '', m]));
 
   const undo: (() => Promise<void> | void)[] = [];
@@ -132,6 +139,23 @@ export async function createContainer(
     deps.store.remove(id);
     throw error;
   }
+}
+
+/** `container[:ro|rw]`: that container's binds and volumes, read-only or not as asked (else as there). */
+function volumesFrom(deps: CreateContainerDeps, specs: string[]): MountRecord[] {
+  const out: MountRecord[] = [];
+  for (const spec of specs) {
+    const [ref = '', mode = ''] = spec.split(':');
+    if (mode !== '' && mode !== 'ro' && mode !== 'rw')
+      throw badRequest(`invalid mode for volumes-from: ${mode}`);
+    for (const m of deps.mountsOf(ref)) {
+      if (m.type === 'tmpfs' || out.some((o) => o.destination === m.destination)) continue;
+      const readOnly = mode === 'ro' ? true : mode === 'rw' ? false : m.readOnly;
+      const { anonymous: _anonymous, fromMountApi: _api, ...rest } = m;
+      out.push({ ...rest, readOnly });
+    }
+  }
+  return out;
 }
 
 /** The networks to join, NetworkMode's first; 404 for unknown networks. */

@@ -12,8 +12,15 @@ import type { ApiMount, HostConfig, MountRecord } from './container-types.js';
 const PROPAGATION = new Set(['shared', 'rshared', 'slave', 'rslave', 'private', 'rprivate']);
 const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
-/** Plans the mounts; 400 for what dockerd refuses (relative targets, duplicates, bad options). */
-export function planMounts(hostConfig: HostConfig, volumes: Record<string, unknown> | null): MountRecord[] {
+/**
+ * Plans the mounts; 400 for what dockerd refuses (relative targets, duplicates, bad options).
+ * `inherited` are the mounts of `VolumesFrom` containers: the container's own replace them.
+ */
+export function planMounts(
+  hostConfig: HostConfig,
+  volumes: Record<string, unknown> | null,
+  inherited: MountRecord[] = [],
+): MountRecord[] {
   const mounts: MountRecord[] = [];
   const add = (mount: MountRecord) => {
     if (mounts.some((m) => m.destination === mount.destination)) {
@@ -30,6 +37,7 @@ export function planMounts(hostConfig: HostConfig, volumes: Record<string, unkno
     }
     mounts.push(parseTmpfs(destination, options));
   }
+  for (const m of inherited) if (!mounts.some((own) => own.destination === m.destination)) mounts.push(m);
   for (const target of Object.keys(volumes ?? {})) {
     const destination = cleanTarget(target, target);
     if (mounts.some((m) => m.destination === destination)) continue;
