@@ -195,8 +195,11 @@ describe.skipIf(skip !== undefined)(
       expect(taken.stderr).toMatch(/Conflict\. The container name "\/life2" is already in use/);
       const missing = await docker('start', 'nosuch');
       expect(missing.stderr).toMatch(/No such container: nosuch/);
-      const notFound = await docker('run', '--rm', TEST_IMAGE, 'nosuchcommand');
+      const notFound = await docker('run', '--rm', '--name', 'nocmd', TEST_IMAGE, 'nosuchcommand');
       expect(notFound.code).toBe(127);
+      expect(notFound.stderr).toMatch(/executable file not found/);
+      // an AutoRemove container that cannot start is removed
+      expect((await docker('ps', '-a', '-q', '--filter', 'name=nocmd')).stdout.trim()).toBe('');
       expect((await docker('rm', '-f', 'life2')).code).toBe(0);
     });
   },

@@ -153,7 +153,7 @@ export function registerContainerRoutes(
       stream: queryBool(query, 'stream'),
     });
     const keys = parseDetachKeys(query.get('detachKeys') || DEFAULT_DETACH_KEYS);
-    await pumpSession(open(), handle, keys);
+    await pumpSession(open(), handle, keys, containers.streams);
   });
 
   registerExecRoutes(router, containers);

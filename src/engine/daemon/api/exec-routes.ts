@@ -58,6 +58,7 @@ export function registerExecRoutes(router: Router, containers: ContainerService)
         close: () => {},
       },
       keys,
+      containers.streams,
     );
   });
 

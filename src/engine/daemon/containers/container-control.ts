@@ -9,15 +9,23 @@ import { apiErrorOf, signalName, signalNumber } from './api-errors.js';
 import type { ContainerCore, LiveContainer } from './container-core.js';
 import { startContainerNow } from './container-start.js';
 
-/** POST /containers/{id}/start. */
+/** POST /containers/{id}/start; an AutoRemove container that cannot start is removed, as dockerd does. */
 export async function startContainer(core: ContainerCore, live: LiveContainer): Promise<void> {
-  await core.locked(live, async () => {
-    const state = core.state(live);
-    if (state.paused) throw conflict('cannot start a paused container, try unpause instead');
-    if (state.running && !state.restarting) throw notModified();
-    if (state.restarting) core.restarts.cancel(live.record.id);
-    await startContainerNow(core, live, true);
-  });
+  let failed = false;
+  try {
+    await core.locked(live, async () => {
+      const state = core.state(live);
+      if (state.paused) throw conflict('cannot start a paused container, try unpause instead');
+      if (state.running && !state.restarting) throw notModified();
+      if (state.restarting) core.restarts.cancel(live.record.id);
+      failed = true;
+      await startContainerNow(core, live, true);
+      failed = false;
+    });
+  } catch (error) {
+    if (failed && live.record.hostConfig.AutoRemove) await core.exitHooks.autoRemove(live).catch(() => {});
+    throw error;
+  }
 }
 
 /** POST /containers/{id}/stop; `timeout` in seconds (negative: wait forever). */

@@ -39,6 +39,7 @@ import { updateContainer } from './container-update.js';
 import { inspectContainer, type ListQuery, listContainers } from './container-views.js';
 import { createContainer } from './create-container.js';
 import { type ExecConfig, execInspectView } from './exec-registry.js';
+import { OpenStreams } from './http/hijack-stream.js';
 import { randomContainerName } from './random-name.js';
 
 export type { AttachHandle, AttachOptions, ListQuery, LogsOptions };
@@ -52,6 +53,8 @@ export interface ContainerServiceOptions extends CoreOptions {
 /** The engine's containers. */
 export class ContainerService implements ContainersView {
   readonly core: ContainerCore;
+  /** Attach and exec connections, cut when the daemon stops. */
+  readonly streams = new OpenStreams();
   private readonly randomId: () => string;
   private readonly random: () => number;
   private readonly hostHostname: string;
@@ -310,6 +313,7 @@ export class ContainerService implements ContainersView {
   /** Stops health checks and timers (containers keep running). */
   close(): void {
     this.core.closed = true;
+    this.streams.closeAll();
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.core.restarts.close();

@@ -17,12 +17,33 @@ export interface StreamedSession {
   close(): void;
 }
 
+/** Open hijacked connections, so a daemon that stops can cut them (they would keep it waiting). */
+export class OpenStreams {
+  private readonly open = new Set<() => void>();
+
+  add(cut: () => void): () => void {
+    this.open.add(cut);
+    return () => this.open.delete(cut);
+  }
+
+  /** Cuts every open stream. */
+  closeAll(): void {
+    for (const cut of [...this.open]) cut();
+    this.open.clear();
+  }
+}
+
 /** Pumps until the output ends or the client goes (or detaches with `detachKeys` on a terminal). */
 export async function pumpSession(
   conn: HijackedConnection,
   session: StreamedSession,
   detachKeys?: number[],
+  streams?: OpenStreams,
 ): Promise<void> {
+  const untrack = streams?.add(() => {
+    session.close();
+    (conn.input as { destroy?: () => void }).destroy?.();
+  });
   let finished = false;
   let detach: () => void = () => {};
   const detached = new Promise<'detached'>((resolve) => {
@@ -64,6 +85,7 @@ export async function pumpSession(
     // the client went away, or the session failed: end what is left
   } finally {
     finished = true;
+    untrack?.();
     if (session.stdin) source.unpipe(session.stdin);
     session.close();
     conn.end();
