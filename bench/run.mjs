@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { benchConfig } from './config.mjs';
 import { benchEngine } from './engine.mjs';
 import { benchUp } from './up.mjs';
+import { benchWatch } from './watch.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dev = join(root, 'dist/dev.cjs');
@@ -18,7 +19,7 @@ const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
 const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 20;
 const selected = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--runs');
-const benches = { config: benchConfig, up: benchUp, engine: benchEngine };
+const benches = { config: benchConfig, up: benchUp, engine: benchEngine, watch: benchWatch };
 for (const [name, bench] of Object.entries(benches)) {
   if (selected.length > 0 && !selected.includes(name)) continue;
   console.log(`\n## ${name}`);

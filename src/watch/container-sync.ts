@@ -27,11 +27,16 @@ export interface ApplySyncResult {
   failed: { container: string; error: Error }[];
   /** Containers that could not delete (no `rm` in the image). */
   noRemove: string[];
+  /** Paths deleted (in the container that deleted most). */
+  removed: number;
 }
+
+/** Up to this many deletions are first looked up, so that a path that never reached the container costs no exec. */
+const LOOK_FIRST = 16;
 
 /** Applies one prepared sync to every target, in parallel; never throws. */
 export async function applySync(o: ApplySyncOptions): Promise<ApplySyncResult> {
-  const result: ApplySyncResult = { failed: [], noRemove: [] };
+  const result: ApplySyncResult = { failed: [], noRemove: [], removed: 0 };
   const byOwner = new Map<string, Promise<Buffer | (() => Promise<NodeJS.ReadableStream>)>>();
   const tarFor = (owner: Owner) => {
     const key = `${owner.uid}:${owner.gid}`;
@@ -45,13 +50,15 @@ export async function applySync(o: ApplySyncOptions): Promise<ApplySyncResult> {
   await Promise.all(
     o.targets.map(async (t) => {
       try {
-        if (o.prepared.remove.length > 0 && o.canRemove.get(t.id) !== false) {
-          const removed = await removeInContainer(o.engine, t.id, o.prepared.remove);
-          if (!removed) {
+        const remove = await present(o.engine, t.id, o.prepared.remove);
+        if (remove.length > 0 && o.canRemove.get(t.id) !== false) {
+          if (await removeInContainer(o.engine, t.id, remove))
+            result.removed = Math.max(result.removed, remove.length);
+          else {
             o.canRemove.set(t.id, false);
             result.noRemove.push(t.name);
           }
-        } else if (o.prepared.remove.length > 0) {
+        } else if (remove.length > 0) {
           result.noRemove.push(t.name);
         }
         if (o.prepared.send.length > 0) {
@@ -67,6 +74,13 @@ export async function applySync(o: ApplySyncOptions): Promise<ApplySyncResult> {
     }),
   );
   return result;
+}
+
+/** The paths that exist in the container (all of them, unlooked, past LOOK_FIRST). */
+async function present(engine: Engine, id: string, paths: string[]): Promise<string[]> {
+  if (paths.length === 0 || paths.length > LOOK_FIRST) return paths;
+  const found = await Promise.all(paths.map((p) => engine.statPath(id, p).catch(() => ({}))));
+  return paths.filter((_, i) => found[i] !== undefined);
 }
 
 /** `rm -rf -- paths` as root; false when the image has no `rm`; throws when rm fails otherwise. */

@@ -132,12 +132,12 @@ async function syncItems(ctx: RoundContext, service: string, items: SyncItem[]):
     });
   }
   warnNoRemove(ctx, service, result.noRemove, prepared.remove.length);
-  if (result.failed.length < targets.length) {
+  if (result.failed.length < targets.length && (prepared.send.length > 0 || result.removed > 0)) {
     ctx.emit({
       kind: 'synced',
       service,
       sent: prepared.send.length,
-      deleted: prepared.remove.length,
+      deleted: result.removed,
       containers: targets.length - result.failed.length,
       ms: ctx.clock.now() - started,
       paths: items.slice(0, 5).map((i) => i.hostPath),
@@ -200,6 +200,7 @@ async function catchUpContainer(ctx: RoundContext, service: string, id: string):
     const prepared = await prepareSync(plan.items);
     prepared.remove = [...new Set([...prepared.remove, ...plan.remove])].sort();
     const [target] = await targetsOf(ctx, [container]);
+    let deleted = 0;
     if (target && (prepared.send.length > 0 || prepared.remove.length > 0)) {
       const result = await applySync({
         engine: ctx.engine,
@@ -210,6 +211,7 @@ async function catchUpContainer(ctx: RoundContext, service: string, id: string):
       const failure = result.failed[0];
       if (failure) throw failure.error;
       warnNoRemove(ctx, service, result.noRemove, prepared.remove.length);
+      deleted = result.removed;
     }
     ctx.manifest.replace(id, plan.known);
     ctx.emit({
@@ -217,7 +219,7 @@ async function catchUpContainer(ctx: RoundContext, service: string, id: string):
       service,
       container: container.name,
       sent: prepared.send.length,
-      deleted: prepared.remove.length,
+      deleted,
       inPlace: plan.inPlace,
       ms: ctx.clock.now() - started,
     });

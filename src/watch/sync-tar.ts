@@ -103,12 +103,31 @@ export async function packSync(send: SendEntry[], owner: Owner): Promise<Buffer 
   return () => writeTar(send, owner);
 }
 
+/** Reads ahead this many small files: one at a time, 10,000 files wait on 40,000 thread-pool hops. */
+const READ_AHEAD = 64;
+
 async function writeTar(send: SendEntry[], owner: Owner): Promise<Readable> {
   const { pack } = await import('tar-stream');
   const tar = pack();
+  const reads = new Map<number, Promise<Buffer | undefined>>();
+  const contentOf = (i: number): Promise<Buffer | undefined> | undefined => {
+    for (let j = i; j < Math.min(send.length, i + READ_AHEAD); j++) {
+      const e = send[j] as SendEntry;
+      if (!reads.has(j) && e.kind === 'file' && e.size <= READ_WHOLE) {
+        // The file may have changed or gone since it was looked at: send what it holds now.
+        reads.set(
+          j,
+          readFile(e.hostPath).catch(() => undefined),
+        );
+      }
+    }
+    const read = reads.get(i);
+    reads.delete(i);
+    return read;
+  };
   void (async () => {
     try {
-      for (const e of send) await addEntry(tar, e, owner);
+      for (const [i, e] of send.entries()) await addEntry(tar, e, owner, contentOf(i));
       tar.finalize();
     } catch (error) {
       tar.destroy(error as Error);
@@ -119,7 +138,12 @@ async function writeTar(send: SendEntry[], owner: Owner): Promise<Readable> {
 
 type Pack = import('tar-stream').Pack;
 
-async function addEntry(tar: Pack, e: SendEntry, owner: Owner): Promise<void> {
+async function addEntry(
+  tar: Pack,
+  e: SendEntry,
+  owner: Owner,
+  read: Promise<Buffer | undefined> | undefined,
+): Promise<void> {
   const header = {
     name: e.containerPath.replace(/^\/+/, ''),
     mode: e.mode,
@@ -129,9 +153,8 @@ async function addEntry(tar: Pack, e: SendEntry, owner: Owner): Promise<void> {
   };
   if (e.kind === 'directory') return entry(tar, { ...header, type: 'directory' });
   if (e.kind === 'symlink') return entry(tar, { ...header, type: 'symlink', linkname: e.linkTarget ?? '' });
-  if (e.size <= READ_WHOLE) {
-    // The file may have changed or gone since it was looked at: send what it holds now.
-    const content = await readFile(e.hostPath).catch(() => undefined);
+  if (read) {
+    const content = await read;
     if (content === undefined) return;
     return entry(tar, { ...header, type: 'file', size: content.length }, content);
   }
