@@ -178,6 +178,21 @@ describe.skipIf(skip !== undefined)(
       ]);
       expect(exported.stdout.trim()).toBe('1');
       await docker('rm', 'files');
+      // a new named volume is filled from the image's content at its mount point, once
+      const filled = await docker(
+        'run',
+        '--rm',
+        '-v',
+        'filled:/etc',
+        TEST_IMAGE,
+        'sh',
+        '-c',
+        'cat /etc/passwd; rm /etc/group',
+      );
+      expect(filled.stdout).toMatch(/^root:x:0:0/);
+      const again = await docker('run', '--rm', '-v', 'filled:/etc', TEST_IMAGE, 'ls', '/etc');
+      expect(again.stdout.split('\n')).not.toContain('group');
+      expect((await docker('volume', 'rm', 'filled')).code).toBe(0);
     });
 
     it('kills, restarts, renames and answers errors as dockerd does', async () => {

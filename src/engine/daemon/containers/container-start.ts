@@ -1,6 +1,6 @@
 /**
  * Starting a container (the API's start, a restart policy's restart): its root file system
- * mounted, volumes mounted and filled from the image on first use, the network sandbox set up,
+ * mounted, volumes mounted (filled from the image at create), the network sandbox set up,
  * the /etc files written, the runtime's bundle made (again only when the spec changed; the
  * log is carried over), attaches waiting for this start connected, then the process started.
  * A failure undoes the sandbox and mounts and records the error as dockerd does.
@@ -47,11 +47,6 @@ export async function startContainerNow(
       const mounted = await ctx.volumes.mount(m.source, r.id);
       mountedVolumes.push(m.source);
       volumePaths.set(m.destination, mounted.path);
-      if (!m.noCopy) {
-        await ctx.volumes.populateFromImage(m.source, (dest) =>
-          ctx.images.copyToVolume(r.image, m.destination, dest),
-        );
-      }
     }
     ensureWorkingDir(r, rootfs, volumePaths);
     const sandbox = await network;

@@ -103,6 +103,11 @@ export async function createContainer(
       mount.source = name;
       deps.volumes.acquire(name, id);
       undo.push(() => deps.volumes.release(name, id));
+      // dockerd fills a new volume from the image at create (once in the volume's life)
+      if (!mount.noCopy) {
+        const target = mount.destination;
+        await deps.volumes.populateFromImage(name, (dest) => deps.images.copyToVolume(image.Id, target, dest));
+      }
     }
     deps.images.snapshots.prepare(id, image.Id);
     undo.push(() => deps.images.snapshots.remove(id));
