@@ -69,6 +69,22 @@ describe.skipIf(bundledSkipReason !== undefined)(
       expect(create).toMatchObject({ status: 'create', id, from: TEST_IMAGE, scope: 'local' });
     });
 
+    it('says when a stop had to kill', async () => {
+      const c = b.containers;
+      // sleep as PID 1 ignores SIGTERM
+      const { Id: id } = await c.create('stubborn', {
+        Image: TEST_IMAGE,
+        Cmd: ['sleep', '3600'],
+        HostConfig: { NetworkMode: 'none' },
+      });
+      await c.start(id);
+      await c.stop(id, { timeout: 1 });
+      expect(
+        of(id).map((e) => `${e.Action}${e.Actor.Attributes.signal ? `:${e.Actor.Attributes.signal}` : ''}`),
+      ).toEqual(['create', 'start', 'kill:15', 'kill:9', 'die', 'stop']);
+      await c.remove(id);
+    });
+
     it('publishes oom for a container killed by its memory limit', async () => {
       const c = b.containers;
       const { Id: id } = await c.create('hog', {

@@ -51,10 +51,19 @@ export async function stopContainer(
     const signal = signalName(options.signal || r.config.StopSignal || 'SIGTERM');
     const timeout = options.timeout ?? r.config.StopTimeout ?? 10;
     core.publish(live, 'kill', { signal: String(signalNumber(signal)) });
+    // The runtime sends SIGKILL when the timeout runs out; dockerd says so with a second kill.
+    const escalation =
+      timeout >= 0 && signal !== 'SIGKILL'
+        ? core.timers.setTimeout(() => {
+            if (core.isRunning(live)) core.publish(live, 'kill', { signal: '9' });
+          }, timeout * 1000)
+        : undefined;
     try {
       await core.ctx.runtime.stop(r.id, { signal, timeoutSeconds: timeout });
     } catch (error) {
       throw apiErrorOf(error, r.id);
+    } finally {
+      if (escalation !== undefined) core.timers.clearTimeout(escalation);
     }
     await live.cleanup;
     core.publish(live, 'stop');

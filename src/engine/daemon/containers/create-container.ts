@@ -106,7 +106,9 @@ export async function createContainer(
       // dockerd fills a new volume from the image at create (once in the volume's life)
       if (!mount.noCopy) {
         const target = mount.destination;
-        await deps.volumes.populateFromImage(name, (dest) => deps.images.copyToVolume(image.Id, target, dest));
+        await deps.volumes.populateFromImage(name, (dest) =>
+          deps.images.copyToVolume(image.Id, target, dest),
+        );
       }
     }
     deps.images.snapshots.prepare(id, image.Id);
