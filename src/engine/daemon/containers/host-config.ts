@@ -95,6 +95,9 @@ export function normalizeHostConfig(given: HostConfig | undefined): HostConfig {
   };
   if (!out.LogConfig?.Type) out.LogConfig = { Type: 'json-file', Config: out.LogConfig?.Config ?? {} };
   if (!out.ShmSize) out.ShmSize = 64 * 1024 * 1024;
+  // dockerd keeps "unset" as null: the CLI sends -1 for swappiness and 0 for the pids limit
+  if (out.MemorySwappiness === -1) out.MemorySwappiness = null;
+  if (typeof out.PidsLimit === 'number' && out.PidsLimit <= 0) out.PidsLimit = null;
   // dockerd: a memory limit without a swap limit allows as much swap again.
   if ((out.Memory ?? 0) > 0 && !out.MemorySwap) out.MemorySwap = (out.Memory ?? 0) * 2;
   validateHostConfig(out);
