@@ -58,7 +58,10 @@ async function catchUpRule(o: CatchUpOptions, rule: CompiledRule, target: string
     if (!entry) return;
     if (entry.kind !== 'directory' || !host.partial.has(rel)) return void whole.push(rel);
     single.push(rel);
-    for (const child of host.children.get(rel) ?? []) visit(child);
+    for (const child of host.children.get(rel) ?? []) {
+      if (host.entries.get(child)?.kind === 'directory') visit(child);
+      else single.push(child);
+    }
   };
   visit('');
   await inBatches(whole, 4, async (rel) => {
@@ -69,25 +72,18 @@ async function catchUpRule(o: CatchUpOptions, rule: CompiledRule, target: string
     const tree = await readContainerTree(o.engine, o.containerId, containerPath(rel), hashFor);
     for (const [sub, entry] of tree ?? []) listed.set(join2(rel, sub), entry);
   });
-  await inBatches(
-    single.flatMap((rel) => [
+  await inBatches(single, 16, async (rel) => {
+    const stat = await o.engine.statPath(o.containerId, containerPath(rel));
+    listed.set(
       rel,
-      ...(host.children.get(rel) ?? []).filter((c) => host.entries.get(c)?.kind !== 'directory'),
-    ]),
-    16,
-    async (rel) => {
-      const stat = await o.engine.statPath(o.containerId, containerPath(rel));
-      listed.set(
-        rel,
-        stat && {
-          kind: stat.isDirectory ? 'directory' : stat.linkTarget ? 'symlink' : 'file',
-          size: stat.size,
-          mtimeSec: Math.floor(Date.parse(stat.mtime) / 1000),
-          ...(stat.linkTarget ? { linkTarget: stat.linkTarget } : {}),
-        },
-      );
-    },
-  );
+      stat && {
+        kind: stat.isDirectory ? 'directory' : stat.linkTarget ? 'symlink' : 'file',
+        size: stat.size,
+        mtimeSec: Math.floor(Date.parse(stat.mtime) / 1000),
+        ...(stat.linkTarget ? { linkTarget: stat.linkTarget } : {}),
+      },
+    );
+  });
   for (const [rel, entry] of host.entries) {
     plan.known.add(containerPath(rel));
     if (entry.kind === 'directory' && rule.include && !decideLayer(rule.include, hostPath(rel), true).ignored)

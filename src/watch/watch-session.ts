@@ -87,6 +87,7 @@ export class WatchSession {
       canRemove: new Map(),
       selfRestarts: new Set(),
       warnedNoRemove: new Set(),
+      warnedNoContainer: new Set(),
       emit: (e) => this.emit(e),
       recheck: (paths) => {
         for (const p of paths) this.debouncer.push(p.path, p);
@@ -112,6 +113,15 @@ export class WatchSession {
       onBack: () => session.onEngineBack(),
     });
     await session.startWatching();
+    for (const service of session.services) {
+      if (session.index.of(service).length > 0) continue;
+      session.round.warnedNoContainer.add(service);
+      session.emit({
+        kind: 'warning',
+        message: `${service}: no running container; changes wait for one to start`,
+        hint: '`dev up -d` starts the project; `dev up --watch` starts it and watches',
+      });
+    }
     if (o.catchUp !== false) session.catchUpAll(true);
     await session.idle();
     session.emit({
