@@ -7,7 +7,7 @@ import type { SyncTarget } from './container-sync.js';
 import type { Clock } from './debounce.js';
 import type { ManifestStore } from './manifest-store.js';
 import type { ChangedPath, CompiledRule } from './rules.js';
-import type { Owner } from './sync-tar.js';
+import type { Owner, SendEntry } from './sync-tar.js';
 import type { WatchEvent } from './watch-events.js';
 import type { WatchHost } from './watch-host.js';
 
@@ -27,6 +27,8 @@ export interface RoundContext {
   warnedNoRemove: Set<string>;
   /** Services already told that they have no running container (until one runs). */
   warnedNoContainer: Set<string>;
+  /** The latest sent state of each host path whose settle check is pending. */
+  lastSent: Map<string, SendEntry>;
   emit: (event: WatchEvent) => void;
   /** Paths to look at again (the settle check). */
   recheck: (paths: ChangedPath[]) => void;

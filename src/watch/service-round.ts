@@ -112,11 +112,15 @@ async function syncItems(ctx: RoundContext, service: string, items: SyncItem[]):
 
 function scheduleSettleCheck(ctx: RoundContext, items: SyncItem[], prepared: PreparedSync): void {
   const hostOf = new Map(items.map((i) => [i.containerPath, i.hostPath]));
+  for (const e of prepared.send) ctx.lastSent.set(e.hostPath, e);
   ctx.clock.setTimeout(() => {
     void (async () => {
       const again: ChangedPath[] = [];
       await Promise.all([
         ...prepared.send.map(async (e) => {
+          // A later sync of the path looks at it itself.
+          if (ctx.lastSent.get(e.hostPath) !== e) return;
+          ctx.lastSent.delete(e.hostPath);
           const now = await lstat(e.hostPath).catch(() => undefined);
           if (
             !now ||

@@ -6,6 +6,7 @@
  * the ignore files (the rules are compiled again).
  */
 import type { Engine, EngineEvent } from '../engine/engine.js';
+import { DevError } from '../model/errors.js';
 import { Labels } from '../model/labels.js';
 import type { Project } from '../model/project.js';
 import { compileRules } from './compile-rules.js';
@@ -88,6 +89,7 @@ export class WatchSession {
       selfRestarts: new Set(),
       warnedNoRemove: new Set(),
       warnedNoContainer: new Set(),
+      lastSent: new Map(),
       emit: (e) => this.emit(e),
       recheck: (paths) => {
         for (const p of paths) this.debouncer.push(p.path, p);
@@ -193,7 +195,7 @@ export class WatchSession {
       roots,
       skip: (path, isDir) => !special(path) && watcherSkips(rules, path, isDir),
       onEvent: (e) => this.debouncer.push(e.path, { path: e.path, isDir: e.isDir }),
-      onError: (error) => this.emit({ kind: 'failed', action: 'watch', path: '', error }),
+      onError: (error) => this.emit({ kind: 'failed', action: 'watch', error: explainWatchError(error) }),
     });
   }
 
@@ -323,4 +325,16 @@ export class WatchSession {
       () => undefined,
     );
   }
+}
+
+/** fs.watch's errors with what to do about them. */
+function explainWatchError(error: Error): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EMFILE') {
+    return new DevError('WATCH_LIMIT', `the system's limit of watched directories is reached (${code})`, {
+      hint: 'ignore more (build output, dependencies), or raise it: sysctl fs.inotify.max_user_watches=524288',
+      cause: error,
+    });
+  }
+  return error;
 }
