@@ -183,10 +183,14 @@ suite('dev up --watch', () => {
   });
 
   it('attached: logs and watch lines together; Ctrl-C stops the watch, then the project', async () => {
-    const up = watching(startBuilt(['-p', project, 'up', '--watch', 'app'], { cwd: dir, env }));
+    const up = watching(startBuilt(['-p', project, 'up', '--watch', 'app', 'built'], { cwd: dir, env }));
     context = () => up.output();
-    await up.until(/watch +\| watching app: /);
-    expect(up.output()).toContain('Attaching to app-1');
+    await up.until(/watch +\| watching app, built: /);
+    expect(up.output()).toContain('Attaching to app-1, built-1');
+    await up.until(/built-1 +\| version v1/);
+    // A rebuilt container is followed from its start.
+    writeFileSync(join(dir, 'built/version.txt'), 'v-attached\n');
+    await up.until(/built-1 +\| version v-attached/);
     writeFileSync(join(dir, 'src/attached.js'), 'attached\n');
     await eventually('the sync', () => sh('cat /app/src/attached.js 2>/dev/null || true') === 'attached');
     await up.until(/watch +\| app: synced 1 file/);
@@ -195,6 +199,7 @@ suite('dev up --watch', () => {
     expect(result.code).toBe(130);
     expect(up.output()).toContain('stopped watching');
     expect(inspect<State>(app).State.Running).toBe(false);
+    expect(inspect<State>(`${project}-built-1`).State.Running).toBe(false);
   }, 120_000);
 
   it('detached: the watch runs in the background; status, logs and stop', async () => {
