@@ -39,7 +39,8 @@ export class ContainerIndex {
 
   /** Lists now if events came since the last list (a sync right after a restart must not miss the container). */
   async settled(): Promise<void> {
-    if (this.stale || this.refreshing) await this.refresh().catch(() => undefined);
+    if (this.stale) await this.refresh().catch(() => undefined);
+    else if (this.refreshing) await this.refreshing.catch(() => undefined);
   }
 
   /** Lists the containers now. */
