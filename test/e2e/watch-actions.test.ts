@@ -4,7 +4,7 @@
  * build keeping the watch alive), a compose file change re-planned, and the two `up --watch`
  * modes: attached (logs and watch, Ctrl-C stops the project) and background (status, logs, stop).
  */
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,11 @@ function gone(pid: number): boolean {
   } catch {
     return true;
   }
+}
+
+/** Removes an image the tests built, if it is there. */
+function removeImage(ref: string): void {
+  spawnSync('docker', ['rmi', '-f', ref], { stdio: 'ignore' });
 }
 
 /** `docker exec` output, '' while the container is away (being recreated). */
@@ -83,6 +88,7 @@ suite('dev watch: restart, exec, rebuild, re-plan', () => {
   afterAll(() => {
     watch?.child.kill('SIGKILL');
     cleanupProject(project);
+    removeImage(`${project}-built`);
     rmSync(state, { recursive: true, force: true });
   });
 
@@ -179,6 +185,7 @@ suite('dev up --watch', () => {
   afterAll(() => {
     dev(['watch', 'stop']);
     cleanupProject(project);
+    removeImage(`${project}-built`);
     rmSync(state, { recursive: true, force: true });
   });
 
