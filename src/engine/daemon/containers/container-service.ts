@@ -199,12 +199,28 @@ export class ContainerService implements ContainersView {
    * POST /containers/{id}/wait: resolves with the exit code once `condition` holds. Checked at
    * once (404 before the answer starts); the promise settles later.
    */
-  wait(ref: string, condition: 'not-running' | 'next-exit' | 'removed' = 'not-running'): Promise<number> {
+  wait(
+    ref: string,
+    condition: 'not-running' | 'next-exit' | 'removed' = 'not-running',
+    signal?: AbortSignal,
+  ): Promise<number> {
     const live = this.core.get(ref);
     const state = this.core.state(live);
     if (condition === 'not-running' && !state.running && !state.restarting)
       return Promise.resolve(state.exitCode);
-    return new Promise((resolve) => live.waiters.push({ condition, resolve }));
+    return new Promise((resolve) => {
+      const waiter = { condition, resolve };
+      live.waiters.push(waiter);
+      // a client that goes away stops waiting: its waiter must not stay behind
+      signal?.addEventListener(
+        'abort',
+        () => {
+          live.waiters = live.waiters.filter((w) => w !== waiter);
+          resolve(-1);
+        },
+        { once: true },
+      );
+    });
   }
 
   attach(ref: string, options: AttachOptions): AttachHandle {

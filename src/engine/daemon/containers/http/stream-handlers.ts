@@ -200,9 +200,11 @@ export async function serveWait(
   if (condition !== 'not-running' && condition !== 'next-exit' && condition !== 'removed') {
     throw badRequest(`invalid condition: "${condition}"`);
   }
-  const done = containers.wait(id, condition);
+  const gone = new AbortController();
+  const done = containers.wait(id, condition, gone.signal);
+  res.once('close', () => gone.abort());
   res.writeHead(200, { 'Content-Type': 'application/json' });
   res.flushHeaders();
   const code = await done;
-  res.end(`${JSON.stringify({ Error: null, StatusCode: code })}\n`);
+  if (!gone.signal.aborted) res.end(`${JSON.stringify({ Error: null, StatusCode: code })}\n`);
 }
