@@ -5,29 +5,26 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import {
   cleanupProject,
   docker,
-  hasDocker,
   inspect,
   leftovers,
   projectContainers,
   uniqueProject,
 } from '../helpers/docker.js';
 import { finished, projectCopy, startBuilt } from '../helpers/run-built.js';
+import { forEachEngine } from '../helpers/test-engines.js';
 
-const suite = hasDocker ? describe : describe.skip;
-const projects: string[] = [];
-
-/** A copy of a fixture project and a `dev` bound to it under a unique project name. */
-function fixture(name: string) {
-  const project = uniqueProject(name);
-  projects.push(project);
-  return { project, ...projectCopy(`test/fixtures/projects/${name}`, project) };
-}
-
-suite('dev up when things go wrong', () => {
+forEachEngine('dev up when things go wrong', (engine) => {
+  const projects: string[] = [];
+  /** A copy of a fixture project and a `dev` bound to it under a unique project name. */
+  const fixture = (name: string) => {
+    const project = uniqueProject(name);
+    projects.push(project);
+    return { project, ...projectCopy(`test/fixtures/projects/${name}`, project, engine.env()) };
+  };
   afterAll(() => {
     for (const p of projects) cleanupProject(p);
   });
@@ -98,7 +95,10 @@ suite('dev up when things go wrong', () => {
       ['1', 700],
       ['2', 900],
     ] as const) {
-      const child = startBuilt(['-p', project, 'up', '-d'], { cwd: dir, env: { VERSION: version } });
+      const child = startBuilt(['-p', project, 'up', '-d'], {
+        cwd: dir,
+        env: { ...engine.env(), VERSION: version },
+      });
       const done = finished(child);
       await new Promise((r) => setTimeout(r, delay));
       child.kill('SIGKILL');

@@ -11,7 +11,6 @@ import type { TimerApi } from './restart-policy.js';
 
 export const DEFAULT_INTERVAL_MS = 30_000;
 export const DEFAULT_TIMEOUT_MS = 30_000;
-export const DEFAULT_START_INTERVAL_MS = 5_000;
 export const DEFAULT_RETRIES = 3;
 /** Results kept in State.Health.Log. */
 export const MAX_LOG_ENTRIES = 5;
@@ -95,8 +94,9 @@ export class HealthMonitor {
     const interval = nsToMs(c.Interval) || DEFAULT_INTERVAL_MS;
     const startPeriod = nsToMs(c.StartPeriod);
     const inStart = this.now().getTime() - this.options.startedAtMs < startPeriod;
-    if (inStart && this.health.Status === 'starting')
-      return nsToMs(c.StartInterval) || DEFAULT_START_INTERVAL_MS;
+    // Without a start interval, probes keep the normal interval during the start period, as
+    // dockerd before 25 does: a `interval: 1s` service must not wait 5 s for its first probe.
+    if (inStart && this.health.Status === 'starting') return nsToMs(c.StartInterval) || interval;
     return interval;
   }
 
