@@ -122,6 +122,7 @@ export class ContainerService implements ContainersView {
           resolveContainer: (ref) => this.core.get(ref).record.id,
           mountsOf: (ref) => this.core.get(ref).record.mounts.map((m) => ({ ...m })),
           hostHostname: this.hostHostname,
+          host: this.ctx.runtime.host,
           now: this.core.now,
         },
         { id, name: chosen.replace(/^\//, ''), request },

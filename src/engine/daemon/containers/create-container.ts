@@ -30,6 +30,8 @@ export interface CreateContainerDeps {
   /** The mounts of a container named in VolumesFrom (404 when unknown). */
   mountsOf: (ref: string) => MountRecord[];
   hostHostname: string;
+  /** What the host's cgroups can limit (dockerd warns at create about the rest). */
+  host: { swapLimit: boolean; blkioWeight: boolean };
   now: () => Date;
 }
 
@@ -140,12 +142,28 @@ export async function createContainer(
       },
     };
     deps.store.save(record);
-    return { record, warnings: [] };
+    return { record, warnings: createWarnings(deps, hostConfig) };
   } catch (error) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch(() => {});
     deps.store.remove(id);
     throw error;
   }
+}
+
+/** dockerd's warnings for limits this host cannot apply. */
+function createWarnings(deps: CreateContainerDeps, h: CreateRequest['HostConfig'] & object): string[] {
+  const warnings: string[] = [];
+  if ((h.Memory ?? 0) > 0 && !deps.host.swapLimit) {
+    warnings.push(
+      'Your kernel does not support swap limit capabilities or the cgroup is not mounted. Memory limited without swap.',
+    );
+  }
+  if ((h.BlkioWeight ?? 0) > 0 && !deps.host.blkioWeight) {
+    warnings.push(
+      'Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.',
+    );
+  }
+  return warnings;
 }
 
 /** `container[:ro|rw]`: that container's binds and volumes, read-only or not as asked (else as there). */
