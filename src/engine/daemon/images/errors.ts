@@ -2,7 +2,8 @@
  * Errors of the image store, layer snapshots and registry client. Each carries the HTTP
  * status the Docker API answers with, so the API layer maps them without knowing each kind.
  */
-import { DevError, type DevErrorOptions } from '../../../model/errors.js';
+import type { DevErrorOptions } from '../../../model/errors.js';
+import { StatusError } from '../status-error.js';
 
 export type ImageErrorCode =
   | 'IMAGE_NOT_FOUND'
@@ -42,15 +43,10 @@ const STATUS: Record<ImageErrorCode, number> = {
 };
 
 /** An image-part failure: a literal code, a one-line message, a hint and the HTTP status to answer. */
-export class ImageError extends DevError {
-  declare readonly code: ImageErrorCode;
-  /** HTTP status the Docker API uses for this failure (404 not found, 409 conflict, ...). */
-  readonly status: number;
-
+export class ImageError extends StatusError<ImageErrorCode> {
   constructor(code: ImageErrorCode, message: string, options: DevErrorOptions = {}) {
-    super(code, message, options);
+    super(code, message, STATUS[code], options);
     this.name = 'ImageError';
-    this.status = STATUS[code];
   }
 }
 

@@ -2,7 +2,8 @@
  * Errors of networks and container network sandboxes. Each carries the HTTP status the Docker
  * API answers with, so the API layer maps them without knowing each kind.
  */
-import { DevError, type DevErrorOptions } from '../../../model/errors.js';
+import type { DevErrorOptions } from '../../../model/errors.js';
+import { StatusError } from '../status-error.js';
 
 export type NetworkErrorCode =
   | 'NETWORK_NOT_FOUND'
@@ -36,15 +37,10 @@ const STATUS: Record<NetworkErrorCode, number> = {
 };
 
 /** A network failure: a literal code, a one-line message, a hint and the HTTP status to answer. */
-export class NetworkError extends DevError {
-  declare readonly code: NetworkErrorCode;
-  /** HTTP status the Docker API uses for this failure. */
-  readonly status: number;
-
+export class NetworkError extends StatusError<NetworkErrorCode> {
   constructor(code: NetworkErrorCode, message: string, options: DevErrorOptions = {}) {
-    super(code, message, options);
+    super(code, message, STATUS[code], options);
     this.name = 'NetworkError';
-    this.status = STATUS[code];
   }
 }
 

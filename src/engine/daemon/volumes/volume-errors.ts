@@ -2,7 +2,8 @@
  * Errors of named and anonymous volumes. Each carries the HTTP status the Docker API answers
  * with, so the API layer maps them without knowing each kind.
  */
-import { DevError, type DevErrorOptions } from '../../../model/errors.js';
+import type { DevErrorOptions } from '../../../model/errors.js';
+import { StatusError } from '../status-error.js';
 
 export type VolumeErrorCode =
   | 'VOLUME_NOT_FOUND'
@@ -22,15 +23,10 @@ const STATUS: Record<VolumeErrorCode, number> = {
 };
 
 /** A volume failure: a literal code, a one-line message, a hint and the HTTP status to answer. */
-export class VolumeError extends DevError {
-  declare readonly code: VolumeErrorCode;
-  /** HTTP status the Docker API uses for this failure. */
-  readonly status: number;
-
+export class VolumeError extends StatusError<VolumeErrorCode> {
   constructor(code: VolumeErrorCode, message: string, options: DevErrorOptions = {}) {
-    super(code, message, options);
+    super(code, message, STATUS[code], options);
     this.name = 'VolumeError';
-    this.status = STATUS[code];
   }
 }
 
