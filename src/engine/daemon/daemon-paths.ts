@@ -19,6 +19,8 @@ export interface DaemonPathOptions {
   /** `--prefix`, else DEV_ENGINE_PREFIX, else DEVENG (or one derived from the root for another root). */
   prefix?: string;
   env?: Record<string, string | undefined>;
+  /** Whose defaults: root's system places, or a user's own (default: this process's uid). */
+  uid?: number;
 }
 
 /** One engine's places. */
@@ -38,13 +40,31 @@ export interface DaemonPaths {
  */
 export function daemonPaths(options: DaemonPathOptions = {}): DaemonPaths {
   const env = options.env ?? process.env;
-  const root = resolve(options.root || env.DEV_ENGINE_ROOT || DEFAULT_ROOT);
-  const own = root !== DEFAULT_ROOT;
+  const defaults = defaultPlaces(options.uid ?? process.getuid?.() ?? 0, env);
+  const root = resolve(options.root || env.DEV_ENGINE_ROOT || defaults.root);
+  const own = root !== defaults.root;
   const socket = resolve(
-    options.socket || env.DEV_ENGINE_SOCKET || (own ? join(root, 'engine.sock') : DEFAULT_SOCKET),
+    options.socket || env.DEV_ENGINE_SOCKET || (own ? join(root, 'engine.sock') : defaults.socket),
   );
   const prefix = options.prefix || env.DEV_ENGINE_PREFIX || (own ? derivedPrefix(root) : DEFAULT_PREFIX);
   return { root, socket, pidFile: join(root, 'engine.pid'), logFile: join(root, 'engine.log'), prefix };
+}
+
+/**
+ * Root gets the system places; another user gets places of their own (XDG data and runtime
+ * directories), so that `dev engine status` or `doctor` never point a user at root's engine.
+ */
+function defaultPlaces(
+  uid: number,
+  env: Record<string, string | undefined>,
+): { root: string; socket: string } {
+  if (uid === 0) return { root: DEFAULT_ROOT, socket: DEFAULT_SOCKET };
+  const home = env.HOME ?? '/';
+  const root = join(env.XDG_DATA_HOME || join(home, '.local/share'), 'dev/engine');
+  const socket = env.XDG_RUNTIME_DIR
+    ? join(env.XDG_RUNTIME_DIR, 'dev/engine.sock')
+    : join(root, 'engine.sock');
+  return { root, socket };
 }
 
 /** `DEV` and 6 hex digits of the root's hash: short enough for iptables chain names. */

@@ -41,8 +41,21 @@ describe('registry hosts of docker login', () => {
 });
 
 describe('daemon paths', () => {
+  it('gives a user who is not root places of their own', () => {
+    expect(
+      daemonPaths({ uid: 1000, env: { HOME: '/home/u', XDG_RUNTIME_DIR: '/run/user/1000' } }),
+    ).toMatchObject({
+      root: '/home/u/.local/share/dev/engine',
+      socket: '/run/user/1000/dev/engine.sock',
+      prefix: 'DEVENG',
+    });
+    expect(daemonPaths({ uid: 1000, env: { HOME: '/home/u' } }).socket).toBe(
+      '/home/u/.local/share/dev/engine/engine.sock',
+    );
+  });
+
   it('defaults to the system places', () => {
-    expect(daemonPaths({ env: {} })).toEqual({
+    expect(daemonPaths({ uid: 0, env: {} })).toEqual({
       root: DEFAULT_ROOT,
       socket: DEFAULT_SOCKET,
       pidFile: `${DEFAULT_ROOT}/engine.pid`,
@@ -63,7 +76,7 @@ describe('daemon paths', () => {
     });
     expect([b.root, b.socket]).toEqual(['/tmp/c', '/tmp/s.sock']);
     expect(
-      daemonPaths({ env: { DEV_ENGINE_SOCKET: '/run/x.sock', DEV_ENGINE_PREFIX: 'DEVX' } }),
+      daemonPaths({ uid: 0, env: { DEV_ENGINE_SOCKET: '/run/x.sock', DEV_ENGINE_PREFIX: 'DEVX' } }),
     ).toMatchObject({
       root: DEFAULT_ROOT,
       socket: '/run/x.sock',
