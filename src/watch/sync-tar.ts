@@ -7,6 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { lstat, readFile, readlink } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { produceTar, type TarPack } from '../engine/archive/produce-tar.js';
 import type { SyncItem } from './rules.js';
 
 /** Files up to this size are read into memory; larger ones are streamed. */
@@ -107,8 +108,6 @@ export async function packSync(send: SendEntry[], owner: Owner): Promise<Buffer 
 const READ_AHEAD = 64;
 
 async function writeTar(send: SendEntry[], owner: Owner): Promise<Readable> {
-  const { pack } = await import('tar-stream');
-  const tar = pack();
   const reads = new Map<number, Promise<Buffer | undefined>>();
   const contentOf = (i: number): Promise<Buffer | undefined> | undefined => {
     for (let j = i; j < Math.min(send.length, i + READ_AHEAD); j++) {
@@ -125,18 +124,12 @@ async function writeTar(send: SendEntry[], owner: Owner): Promise<Readable> {
     reads.delete(i);
     return read;
   };
-  void (async () => {
-    try {
-      for (const [i, e] of send.entries()) await addEntry(tar, e, owner, contentOf(i));
-      tar.finalize();
-    } catch (error) {
-      tar.destroy(error as Error);
-    }
-  })();
-  return tar as unknown as Readable;
+  return produceTar(async (tar) => {
+    for (const [i, e] of send.entries()) await addEntry(tar, e, owner, contentOf(i));
+  });
 }
 
-type Pack = import('tar-stream').Pack;
+type Pack = TarPack;
 
 async function addEntry(
   tar: Pack,

@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { produceTar, type TarPack } from './produce-tar.js';
 
 export interface PackEntry {
   /** Path on the host. */
@@ -24,20 +25,12 @@ export interface PackOptions {
 
 /** A tar of the entries (directories recursively). */
 export async function packPaths(entries: PackEntry[], options: PackOptions = {}): Promise<Readable> {
-  const { pack } = await import('tar-stream');
-  const tar = pack();
-  void (async () => {
-    try {
-      for (const entry of entries) await addPath(tar, entry.hostPath, entry.name, options, true);
-      tar.finalize();
-    } catch (error) {
-      tar.destroy(error as Error);
-    }
-  })();
-  return tar as unknown as Readable;
+  return produceTar(async (tar) => {
+    for (const entry of entries) await addPath(tar, entry.hostPath, entry.name, options, true);
+  });
 }
 
-type Pack = import('tar-stream').Pack;
+type Pack = TarPack;
 
 async function addPath(
   tar: Pack,
