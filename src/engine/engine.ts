@@ -128,6 +128,15 @@ export interface AttachStreams {
   onAttached?: () => void;
 }
 
+/**
+ * Networks and volumes a project names (external ones, and ones with a fixed `name:`): observe
+ * looks them up by name too, since they may carry no project label.
+ */
+export interface ResourceNames {
+  networks?: string[];
+  volumes?: string[];
+}
+
 /** A file or directory in a container, as the archive API describes it. */
 export interface PathStat {
   name: string;
@@ -219,7 +228,7 @@ export interface Engine {
   readonly info: EngineInfo;
 
   /** One snapshot of the project's containers, networks and volumes (by label), and of `images`. */
-  observe(project: string, images: string[]): Promise<ObservedState>;
+  observe(project: string, images: string[], names?: ResourceNames): Promise<ObservedState>;
 
   // images
   inspectImage(ref: string): Promise<{ id: string; labels: Record<string, string> } | undefined>;

@@ -89,6 +89,35 @@ forEachEngine('dev up when things go wrong', (engine) => {
     expect(leftovers(project)).toEqual([]);
   });
 
+  it('uses external networks and volumes that exist, names missing ones, and leaves them on down', () => {
+    const { dev, project } = fixture('external');
+    const env = { SHARED_NETWORK: `${project}-net`, SHARED_VOLUME: `${project}-vol` };
+    const missing = dev(['up', '-d'], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`external network ${project}-net not found`);
+    expect(missing.stderr).toContain(`docker network create ${project}-net`);
+    docker(['network', 'create', `${project}-net`]);
+    docker(['volume', 'create', `${project}-vol`]);
+    try {
+      const up = dev(['up', '-d'], env);
+      expect(up.code, up.stderr).toBe(0);
+      const c = inspect<{
+        NetworkSettings: { Networks: Record<string, unknown> };
+        Mounts: { Name?: string }[];
+      }>(`${project}-app-1`);
+      expect(Object.keys(c.NetworkSettings.Networks)).toEqual([`${project}-net`]);
+      expect(c.Mounts.map((m) => m.Name)).toContain(`${project}-vol`);
+      expect(dev(['down', '-v'], env).code).toBe(0);
+      expect(docker(['network', 'inspect', `${project}-net`, '--format', '{{.Name}}'])).toBe(
+        `${project}-net`,
+      );
+      expect(docker(['volume', 'inspect', `${project}-vol`, '--format', '{{.Name}}'])).toBe(`${project}-vol`);
+    } finally {
+      docker(['network', 'rm', `${project}-net`]);
+      docker(['volume', 'rm', `${project}-vol`]);
+    }
+  });
+
   it('heals after dev is killed with -9 in the middle of up and of a recreate', async () => {
     const { dev, dir, project } = fixture('many');
     for (const [version, delay] of [

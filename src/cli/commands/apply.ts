@@ -3,7 +3,7 @@
  * observe the engine once, reconcile, execute with progress, and report failures.
  */
 import { buildContainerSpec } from '../../engine/container-spec.js';
-import type { BuildSpec, Engine } from '../../engine/engine.js';
+import type { BuildSpec, Engine, ResourceNames } from '../../engine/engine.js';
 import { type ExecuteResult, executePlan } from '../../engine/execute.js';
 import type { ServiceNotReadyError } from '../../engine/wait-service.js';
 import { DevError } from '../../model/errors.js';
@@ -23,6 +23,14 @@ export function serviceImages(project: Project): string[] {
   return [...refs].sort();
 }
 
+/** Every network and volume name the project declares, so observe finds unlabelled ones too. */
+export function resourceNames(project: Project): ResourceNames {
+  return {
+    networks: Object.values(project.networks).map((n) => n.name),
+    volumes: Object.values(project.volumes).map((v) => v.name),
+  };
+}
+
 /** The image a service runs: its `image`, else Compose v2's default tag `<project>-<service>`. */
 export function imageOf(project: Project, service: string): string {
   return project.services[service]?.image ?? `${project.name}-${service}`;
@@ -34,7 +42,11 @@ export async function planUp(
   session: ProjectSession,
   options: ReconcileOptions,
 ): Promise<Plan> {
-  const observed = await engine.observe(session.project.name, serviceImages(session.project));
+  const observed = await engine.observe(
+    session.project.name,
+    serviceImages(session.project),
+    resourceNames(session.project),
+  );
   return reconcile(session.project, observed, {
     devVersion: VERSION,
     ...(session.loaded ? { disabledServices: session.loaded.disabledServices } : {}),

@@ -5,7 +5,7 @@ import { ExitCode } from '../exit-codes.js';
 import { installInterrupt } from '../interrupt.js';
 import type { CommandContext } from '../program.js';
 import { openEngine, openProject } from '../session.js';
-import { applyPlan, serviceImages } from './apply.js';
+import { applyPlan, resourceNames, serviceImages } from './apply.js';
 import { timeoutFlag } from './up.js';
 
 export interface DownOptions {
@@ -23,7 +23,11 @@ export async function runDown(ctx: CommandContext<DownOptions>): Promise<number>
   }
   const session = await openProject(o, io, { nameOnly: true });
   const engine = await openEngine(o, io);
-  const observed = await engine.observe(session.project.name, serviceImages(session.project));
+  const observed = await engine.observe(
+    session.project.name,
+    serviceImages(session.project),
+    resourceNames(session.project),
+  );
   const plan = planDown(session.project, observed, {
     volumes: o.volumes === true,
     removeOrphans: o.removeOrphans === true,

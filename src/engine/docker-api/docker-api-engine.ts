@@ -21,6 +21,7 @@ import type {
   NetworkCreateSpec,
   OnProgress,
   PathStat,
+  ResourceNames,
   VolumeCreateSpec,
 } from '../engine.js';
 import type { DockerClient } from './docker-client.js';
@@ -72,8 +73,8 @@ export class DockerApiEngine implements Engine {
     this.ctx.client.close();
   }
 
-  observe(project: string, refs: string[]): Promise<ObservedState> {
-    return resources.observeProject(this.ctx, project, refs);
+  observe(project: string, refs: string[], names?: ResourceNames): Promise<ObservedState> {
+    return resources.observeProject(this.ctx, project, refs, names);
   }
 
   inspectImage(ref: string): Promise<{ id: string; labels: Record<string, string> } | undefined> {

@@ -1,7 +1,13 @@
 /** Networks, volumes and the one-snapshot `observe` over the Docker Engine API. */
 import { Labels } from '../../model/labels.js';
 import type { ObservedImage, ObservedState } from '../../model/observed.js';
-import type { ContainerNetworkAttachment, NetworkCreateSpec, VolumeCreateSpec } from '../engine.js';
+import type {
+  ContainerNetworkAttachment,
+  NetworkCreateSpec,
+  ResourceNames,
+  VolumeCreateSpec,
+} from '../engine.js';
+import { NotFoundError } from '../engine.js';
 import { endpointSettings } from './create-body.js';
 import { segment } from './docker-client.js';
 import { apiVersionOf, type EngineContext } from './engine-context.js';
@@ -18,12 +24,14 @@ export const BUILD_HASH_LABEL = 'dev.build-hash';
 
 /**
  * One snapshot of a project: containers (stopped ones too), networks and volumes by the
- * project label, and the given images by reference; one list call per kind, all in parallel.
+ * project label, and the given images by reference; one list call per kind, all in parallel,
+ * then the named networks and volumes the lists did not hold (external ones carry no label).
  */
 export async function observeProject(
   ctx: EngineContext,
   project: string,
   images: string[],
+  names: ResourceNames = {},
 ): Promise<ObservedState> {
   const filters = { label: [`${Labels.project}=${project}`] };
   const [containers, networks, volumes, found] = await Promise.all([
@@ -55,13 +63,52 @@ export async function observeProject(
   }
   const byName = (a: { name: string }, b: { name: string }) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  const labelled = {
+    networks: networks.map(networkFromSummary),
+    volumes: (volumes.Volumes ?? []).map(volumeFromSummary),
+  };
+  const [namedNetworks, namedVolumes] = await Promise.all([
+    lookUpByName(ctx, 'networks', names.networks ?? [], labelled.networks, networkFromSummary),
+    lookUpByName(ctx, 'volumes', names.volumes ?? [], labelled.volumes, volumeFromSummary),
+  ]);
   return {
     project,
     containers: containers.map(containerFromSummary).sort(byName),
-    networks: networks.map(networkFromSummary).sort(byName),
-    volumes: (volumes.Volumes ?? []).map(volumeFromSummary).sort(byName),
+    networks: [...labelled.networks, ...namedNetworks].sort(byName),
+    volumes: [...labelled.volumes, ...namedVolumes].sort(byName),
     images: observedImages,
   };
+}
+
+/** The named networks or volumes not among those already found: inspected one by one (absent ones skipped). */
+async function lookUpByName<T extends { name: string }, R>(
+  ctx: EngineContext,
+  kind: 'networks' | 'volumes',
+  names: string[],
+  found: T[],
+  parse: (raw: R) => T,
+): Promise<T[]> {
+  const have = new Set(found.map((f) => f.name));
+  const wanted = [...new Set(names)].filter((n) => !have.has(n));
+  const results = await Promise.all(
+    wanted.map(async (name): Promise<T | undefined> => {
+      try {
+        return parse(
+          await ctx.client.json<R>({
+            path: `/${kind}/${segment(name)}`,
+            operation: `inspect ${kind === 'networks' ? 'network' : 'volume'}`,
+            resource: name,
+          }),
+        );
+      } catch (error) {
+        if (error instanceof NotFoundError) return undefined;
+        throw error;
+      }
+    }),
+  );
+  const out: T[] = [];
+  for (const r of results) if (r !== undefined) out.push(r as T);
+  return out;
 }
 
 /** POST /networks/create; resolves with the network id. */
