@@ -35,6 +35,7 @@ export async function startContainerNow(
     core.restarts.forget(r.id);
   }
   const mountedVolumes: string[] = [];
+  shareJoinedHostname(core, r);
   // The sandbox (two spawns) is set up while the root file system and volumes are mounted.
   const network = ctx.networks.setUpContainer(sandboxSpec(core, r));
   network.catch(() => {});
@@ -146,6 +147,19 @@ async function ensureRuntimeContainer(
   if (existsSync(files.keptLog)) renameSync(files.keptLog, runtime.state(r.id).logPath);
   // Saved with the state once the start is done (or failed): one fsync'd write fewer.
   r.runtimeSpecDigest = digest;
+}
+
+/**
+ * A container joining another's network namespace (`container:x`, compose's `service:x`) takes
+ * its host and domain name too, as dockerd does at start: both answer to the same name.
+ */
+function shareJoinedHostname(core: ContainerCore, r: ContainerRecord): void {
+  const mode = r.hostConfig.NetworkMode ?? '';
+  if (!mode.startsWith('container:')) return;
+  const joined = core.get(mode.slice('container:'.length)).record.config;
+  if (joined.Hostname) r.config.Hostname = joined.Hostname;
+  if (joined.Domainname) r.config.Domainname = joined.Domainname;
+  else delete r.config.Domainname;
 }
 
 /** The network part's view of the container. */
