@@ -11,7 +11,13 @@ import { locate } from './locate.js';
 import type { Origins } from './origins.js';
 
 /** Returns one issue per broken reference, cycle or conflict. */
-export function checkConsistency(project: Project, raw: Obj, origins: Origins): ComposeIssue[] {
+export function checkConsistency(
+  project: Project,
+  raw: Obj,
+  origins: Origins,
+  /** Services the active profiles leave out: a dependency on one is reported by profiles.ts. */
+  disabled: readonly string[] = [],
+): ComposeIssue[] {
   const issues: ComposeIssue[] = [];
   const services = Object.keys(project.services);
   const report = (path: string[], name: string | undefined, message: string, hint?: string) =>
@@ -50,7 +56,7 @@ export function checkConsistency(project: Project, raw: Obj, origins: Origins): 
       );
     }
     for (const dep of Object.keys(service.depends_on ?? {})) {
-      if (!(dep in project.services)) {
+      if (!(dep in project.services) && !disabled.includes(dep)) {
         report(
           at('depends_on'),
           dep,

@@ -62,7 +62,7 @@ export function loadProject(options: LoadProjectOptions = {}): LoadedProject {
     issues,
     warnings,
   );
-  if (options.consistency !== false) issues.push(...checkConsistency(project, raw, origins));
+  if (options.consistency !== false) issues.push(...checkConsistency(project, raw, origins, disabled));
   throwIfErrors(issues, warnings);
 
   const { loader: _loader, projectName: _name, ...rest } = merged;
