@@ -86,3 +86,21 @@ describe('reconcile: flags', () => {
     `);
   });
 });
+
+describe('--scale checks', () => {
+  it('refuses an unknown service and more than one of a fixed container_name', () => {
+    const project = {
+      name: 'p',
+      services: { web: { image: 'x', container_name: 'the-web' }, api: { image: 'x' } },
+      networks: {},
+      volumes: {},
+      secrets: {},
+      configs: {},
+      extensions: {},
+    };
+    const observed: ObservedState = { project: 'p', containers: [], networks: [], volumes: [], images: {} };
+    expect(() => reconcile(project, observed, { scale: { nope: 2 } })).toThrow('no service "nope"');
+    expect(() => reconcile(project, observed, { scale: { web: 2 } })).toThrow('container names are unique');
+    expect(() => reconcile(project, observed, { scale: { web: 1, api: 3 } })).not.toThrow();
+  });
+});

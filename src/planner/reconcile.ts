@@ -45,6 +45,7 @@ export function reconcile(project: Project, observed: ObservedState, options: Re
       hint: 'pick one of them',
     });
   }
+  checkScale(project, options.scale ?? {});
   const selection = selectServices(project, options.services, options.noDeps === true);
   const counts = new Map(selection.order.map((s) => [s, desiredCount(project, s, options)]));
   const active = selection.order.filter((s) => (counts.get(s) ?? 0) > 0);
@@ -128,6 +129,25 @@ export function reconcile(project: Project, observed: ObservedState, options: Re
     orphans: orphans.map((c) => ({ id: c.id, name: c.name, service: c.service })),
     warnings: [...new Set(warnings)],
   };
+}
+
+/** `--scale` names services of the project, and never more than one of a fixed `container_name`. */
+function checkScale(project: Project, scale: Record<string, number>): void {
+  for (const [name, n] of Object.entries(scale)) {
+    const service = project.services[name];
+    if (!service) {
+      throw new PlanError('INVALID_SCALE', `--scale ${name}=${n}: no service "${name}" in the project`, {
+        hint: `services: ${Object.keys(project.services).sort().join(', ')}`,
+      });
+    }
+    if (service.container_name && n > 1) {
+      throw new PlanError(
+        'INVALID_SCALE',
+        `--scale ${name}=${n}: service "${name}" has container_name "${service.container_name}", and container names are unique`,
+        { hint: `remove container_name from service "${name}" to run more than one` },
+      );
+    }
+  }
 }
 
 /** `--scale`, else `deploy.replicas`, else `scale`, else 1. */
