@@ -353,7 +353,9 @@ export class EngineUnavailableError extends DevError {
   ) {
     const tried = attempts.map((a) => `${a.source} (${a.endpoint}): ${a.error}`).join('; ');
     super('ENGINE_UNAVAILABLE', `no container engine answered; tried ${tried || 'nothing'}`, {
-      hint: options.hint ?? 'start Docker (or Podman), or set DOCKER_HOST',
+      hint:
+        options.hint ??
+        'start Docker (or Podman), set DOCKER_HOST, or run dev as root to use its bundled engine',
       cause: options.cause,
     });
     this.name = 'EngineUnavailableError';

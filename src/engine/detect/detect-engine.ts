@@ -85,7 +85,7 @@ export async function detectEngine(options: DetectEngineOptions = {}): Promise<E
   throw new EngineUnavailableError(attempts, {
     hint: pinned
       ? `${pinned.source} chose this engine: start it, or change ${pinned.source.split(' ')[0]}`
-      : 'start Docker (or Podman), or set DOCKER_HOST',
+      : 'start Docker (or Podman), set DOCKER_HOST, or run dev as root to use its bundled engine (see `dev engine doctor`)',
   });
 }
 
