@@ -8,11 +8,10 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupProject, docker, hasDocker, uniqueProject } from '../helpers/docker.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cleanupProject, docker, uniqueProject } from '../helpers/docker.js';
 import { finished, projectCopy, startBuilt } from '../helpers/run-built.js';
-
-const suite = hasDocker ? describe : describe.skip;
+import { forEachEngine } from '../helpers/test-engines.js';
 
 /** Polls `check` until it returns true; fails with `what` after `ms`. */
 async function eventually(what: string, check: () => boolean, ms = 20_000): Promise<void> {
@@ -43,10 +42,11 @@ function watching(child: ChildProcess) {
   };
 }
 
-suite('dev watch syncs files into the container', () => {
+forEachEngine('dev watch syncs files into the container', (engine) => {
   const project = uniqueProject('watch');
   const state = mkdtempSync(join(tmpdir(), 'dev-watch-state-'));
-  const env = { XDG_STATE_HOME: state };
+  // DOCKER_HOST of the engine joins once it has started (the first beforeAll).
+  const env: Record<string, string> = { XDG_STATE_HOME: state };
   const { dir, dev } = projectCopy('test/fixtures/projects/watch', project, env);
   const container = `${project}-app-1`;
   const sh = (script: string) => docker(['exec', container, 'sh', '-c', script]);
@@ -56,6 +56,7 @@ suite('dev watch syncs files into the container', () => {
   let watch: ReturnType<typeof watching>;
 
   beforeAll(async () => {
+    Object.assign(env, engine.env());
     const up = dev(['up', '-d', 'app']);
     expect(up.code, up.stderr).toBe(0);
     watch = startWatch();
