@@ -4,6 +4,7 @@
  * with `-f`, they follow until the containers exit.
  */
 import type { LogLine, LogOptions } from '../../engine/engine.js';
+import { DevError } from '../../model/errors.js';
 import { followLogs } from '../follow-logs.js';
 import { installInterrupt } from '../interrupt.js';
 import type { CommandContext } from '../program.js';
@@ -26,6 +27,11 @@ export interface LogsOptions {
 
 export async function runLogs(ctx: CommandContext<LogsOptions>): Promise<number> {
   const { options: o, io } = ctx;
+  if (o.tail !== undefined && o.tail !== 'all' && !/^\d+$/.test(o.tail)) {
+    throw new DevError('USAGE', `--tail ${o.tail}: expected a number of lines or "all"`, {
+      hint: 'e.g. --tail 100',
+    });
+  }
   const session = await openProject(o, io, { nameOnly: true });
   const engine = await openEngine(o, io);
   let containers = await projectContainers(engine, session.project, {

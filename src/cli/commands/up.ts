@@ -48,16 +48,19 @@ export async function runUp(ctx: CommandContext<UpOptions>): Promise<number> {
       hint: 'drop -d',
     });
   }
+  // Flags are checked before anything is touched.
+  const stopTimeout = timeoutFlag(o.timeout);
+  const waitTimeout = o.waitTimeout === undefined ? undefined : seconds(o.waitTimeout, '--wait-timeout');
+  const planOptions = reconcileOptions(o, services);
   const session = await openProject(o, io, { services });
   if (o.exitCodeFrom && !session.project.services[o.exitCodeFrom]) {
     throw new DevError('USAGE', `--exit-code-from: no service "${o.exitCodeFrom}" in the project`);
   }
   if (o.watch) await checkWatch(o, session, services);
   const engine = await openEngine(o, io);
-  const plan = await planUp(engine, session, reconcileOptions(o, services));
+  const plan = await planUp(engine, session, planOptions);
   const interrupt = installInterrupt();
   try {
-    const stopTimeout = timeoutFlag(o.timeout);
     const result = await applyPlan({
       engine,
       session,
@@ -82,7 +85,7 @@ export async function runUp(ctx: CommandContext<UpOptions>): Promise<number> {
       return ExitCode.interrupted;
     }
     if (o.wait) {
-      const timeout = o.waitTimeout === undefined ? undefined : seconds(o.waitTimeout, '--wait-timeout');
+      const timeout = waitTimeout;
       const waited = await waitForProject({
         engine,
         project: session.project,
